@@ -1,0 +1,178 @@
+#include "attention/flash_attention.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "attention/kv_rows.h"
+#include "threading/thread_pool.h"
+
+namespace chord {
+
+namespace {
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+// How the rows of one KV head — (query i, head g of its group), row = i·group + g — are cut into blocks.
+struct RowBlocking {
+    int group = 1;           // query heads per KV head
+    int rows_per_head = 1;   // n_q · group
+    int rows_per_block = 1;  // <= FlashAttention::kMaxRows
+    int blocks_per_head = 1;
+};
+
+RowBlocking row_blocking(const AttentionShape& s, int threads) {
+    RowBlocking b;
+    b.group = s.n_head / s.n_head_kv;
+    b.rows_per_head = s.n_q * b.group;
+    // Enough blocks that every thread has work even when there are fewer KV heads than threads (decode).
+    const int blocks_wanted = std::max(1, (threads + s.n_head_kv - 1) / s.n_head_kv);
+    const int even_split = (b.rows_per_head + blocks_wanted - 1) / blocks_wanted;
+    b.rows_per_block = std::clamp(even_split, 1, FlashAttention::kMaxRows);
+    b.blocks_per_head = (b.rows_per_head + b.rows_per_block - 1) / b.rows_per_block;
+    return b;
+}
+
+// Per-thread scratch, in floats, for blocks of `rows` rows.
+struct ThreadBuffers {
+    float* q;       // [rows][head_dim]  query rows as q·k sees them
+    float* acc;     // [rows][head_dim]  Σ exp(s - m)·v, rescaled as m grows
+    float* scores;  // [rows][kKeyTile]  scores, then probabilities of the current tile
+    float* max;     // [rows]            running max m
+    float* sum;     // [rows]            running Σ exp(s - m)
+    float* k_tile;  // [kKeyTile][head_dim] F16 cache rows converted to f32
+    float* v_tile;  // [kKeyTile][head_dim]
+
+    static size_t floats(int rows, int head_dim) {
+        const size_t r = static_cast<size_t>(rows), d = static_cast<size_t>(head_dim);
+        const size_t t = FlashAttention::kKeyTile;
+        return 2 * r * d + r * t + 2 * r + 2 * t * d;
+    }
+    static ThreadBuffers carve(float* base, int rows, int head_dim) {
+        const size_t r = static_cast<size_t>(rows), d = static_cast<size_t>(head_dim);
+        const size_t t = FlashAttention::kKeyTile;
+        ThreadBuffers b{};
+        b.q = base;
+        b.acc = b.q + r * d;
+        b.scores = b.acc + r * d;
+        b.max = b.scores + r * t;
+        b.sum = b.max + r;
+        b.k_tile = b.sum + r;
+        b.v_tile = b.k_tile + t * d;
+        return b;
+    }
+};
+
+float dot(const float* a, const float* b, int n) {
+    float sum = 0.0f;
+    for (int i = 0; i < n; ++i) sum += a[i] * b[i];
+    return sum;
+}
+
+// Online softmax for one row and one key tile (scores already masked with -inf):
+// folds the tile into the running max m, running sum l and accumulator acc of that row.
+void online_softmax_step(float* scores, int n_keys, const float* const* v_rows, int head_dim, float& m, float& l,
+                         float* acc) {
+    float tile_max = kNegInf;
+    for (int j = 0; j < n_keys; ++j) tile_max = std::max(tile_max, scores[j]);
+    if (tile_max == kNegInf) return;  // every key of this tile is masked for this row: nothing to add
+
+    // The new max can only grow; what was accumulated relative to the old max shrinks by exp(m_old - m_new)
+    // (0 on the first contributing tile, where m_old = -inf and acc, l are still 0).
+    const float m_new = std::max(m, tile_max);
+    const float rescale = std::exp(m - m_new);
+    if (rescale != 1.0f) {
+        for (int d = 0; d < head_dim; ++d) acc[d] *= rescale;
+        l *= rescale;
+    }
+
+    // Add this tile's keys with weights exp(s - m_new) <= 1 (no overflow whatever the scores).
+    for (int j = 0; j < n_keys; ++j) {
+        if (scores[j] == kNegInf) continue;
+        const float p = std::exp(scores[j] - m_new);
+        l += p;
+        const float* v = v_rows[j];
+        for (int d = 0; d < head_dim; ++d) acc[d] += p * v[d];
+    }
+    m = m_new;
+}
+
+}  // namespace
+
+size_t FlashAttention::scratch_bytes(const AttentionShape& s, int threads) const {
+    const RowBlocking b = row_blocking(s, threads);
+    return ThreadScratch::bytes_for(0, ThreadBuffers::floats(b.rows_per_block, s.head_dim), threads);
+}
+
+void FlashAttention::run(const AttentionArgs& args, ThreadPool& pool) {
+    check_attention_args(args);
+    const AttentionShape& s = args.shape;
+    const int hd = s.head_dim;
+    const RowBlocking blocking = row_blocking(s, pool.size());
+    scratch_.reserve(0, ThreadBuffers::floats(blocking.rows_per_block, hd), pool.size());
+    peak_allocated_ = scratch_.peak_bytes();
+
+    const int64_t n_tasks = static_cast<int64_t>(s.n_head_kv) * blocking.blocks_per_head;
+    pool.run(n_tasks, [&](int64_t task, int thread) {
+        const int kv_head = static_cast<int>(task / blocking.blocks_per_head);
+        const int row0 = static_cast<int>(task % blocking.blocks_per_head) * blocking.rows_per_block;
+        const int n_rows = std::min(blocking.rows_per_block, blocking.rows_per_head - row0);
+        ThreadBuffers buf = ThreadBuffers::carve(scratch_.thread(thread), blocking.rows_per_block, hd);
+        const KvHeadView k = kv_head_view(args.k, args.kv_type, args.kv_stride, hd, kv_head);
+        const KvHeadView v = kv_head_view(args.v, args.kv_type, args.kv_stride, hd, kv_head);
+
+        // Row r of the block is query i = (row0 + r) / group of head kv_head·group + (row0 + r) % group.
+        auto query_of = [&](int r) { return (row0 + r) / blocking.group; };
+        auto qo_offset = [&](int r) {
+            const int head = kv_head * blocking.group + (row0 + r) % blocking.group;
+            return (static_cast<int64_t>(query_of(r)) * s.n_head + head) * hd;
+        };
+        for (int r = 0; r < n_rows; ++r) {
+            load_query(args.q + qo_offset(r), args.kv_type, hd, buf.q + static_cast<int64_t>(r) * hd);
+            std::fill_n(buf.acc + static_cast<int64_t>(r) * hd, hd, 0.0f);
+            buf.max[r] = kNegInf;
+            buf.sum[r] = 0.0f;
+        }
+
+        // Keys any row of the block can see; tiles stay aligned to multiples of kKeyTile so each row's
+        // arithmetic does not depend on how rows were blocked (same result for any thread count).
+        const int first_key = visible_keys(s, query_of(0)).first;
+        const int last_key = visible_keys(s, query_of(n_rows - 1)).last;
+        const float* k_rows[kKeyTile];
+        const float* v_rows[kKeyTile];
+        for (int t0 = first_key / kKeyTile * kKeyTile; t0 <= last_key; t0 += kKeyTile) {
+            const int n_keys = std::min(kKeyTile, last_key + 1 - t0);
+            for (int j = 0; j < n_keys; ++j) {
+                if (args.kv_type == KvType::F32) {
+                    k_rows[j] = k.f32_row(t0 + j);
+                    v_rows[j] = v.f32_row(t0 + j);
+                } else {
+                    k.load_row(t0 + j, buf.k_tile + static_cast<int64_t>(j) * hd);
+                    v.load_row(t0 + j, buf.v_tile + static_cast<int64_t>(j) * hd);
+                    k_rows[j] = buf.k_tile + static_cast<int64_t>(j) * hd;
+                    v_rows[j] = buf.v_tile + static_cast<int64_t>(j) * hd;
+                }
+            }
+            for (int r = 0; r < n_rows; ++r) {
+                const KeyRange keys = visible_keys(s, query_of(r));
+                const float* q = buf.q + static_cast<int64_t>(r) * hd;
+                float* scores = buf.scores + static_cast<int64_t>(r) * kKeyTile;
+                for (int j = 0; j < n_keys; ++j) {
+                    const int pos = t0 + j;
+                    scores[j] = pos < keys.first || pos > keys.last ? kNegInf : scaled_score(dot(q, k_rows[j], hd), s);
+                }
+                online_softmax_step(scores, n_keys, v_rows, hd, buf.max[r], buf.sum[r],
+                                    buf.acc + static_cast<int64_t>(r) * hd);
+            }
+        }
+
+        for (int r = 0; r < n_rows; ++r) {
+            const float inv_sum = 1.0f / buf.sum[r];
+            const float* acc = buf.acc + static_cast<int64_t>(r) * hd;
+            float* out = args.out + qo_offset(r);
+            for (int d = 0; d < hd; ++d) out[d] = acc[d] * inv_sum;
+        }
+    });
+}
+
+}  // namespace chord
