@@ -1,6 +1,9 @@
 #pragma once
-// Turns logits into the next token: penalties, then temperature, top-k, top-p, min-p, then a draw
-// from a seeded RNG (same seed, same text). temperature <= 0 is greedy (argmax, ties to the lowest id).
+// Turns logits into the next token in llama.cpp's default order: repetition/frequency/presence penalties
+// → top-k → top-p → min-p → temperature → a draw from a seeded RNG (same seed and history, same tokens).
+// temperature <= 0 is greedy: the argmax of the penalised logits, ties to the lowest id.
+// The history the penalties read is fed by accept() only: sample() does NOT record the token it returns.
+// Call accept(id) for every token given to the model (prompt tokens, sampled tokens, forced tokens).
 #include <cstdint>
 #include <random>
 #include <span>
@@ -15,10 +18,10 @@ struct SamplerParams {
     int top_k = 40;            // <= 0: off
     float top_p = 0.95f;       // >= 1: off
     float min_p = 0.05f;       // <= 0: off
-    float repeat_penalty = 1.1f;  // 1: off (llama.cpp style: divide positive logits, multiply negative)
+    float repeat_penalty = 1.0f;  // 1: off, llama.cpp's default; > 1 divides positive logits, multiplies negative
     float frequency_penalty = 0.0f;
     float presence_penalty = 0.0f;
-    int penalty_last_n = 64;   // how many recent tokens the penalties look at
+    int penalty_last_n = 64;   // how many recent accepted tokens the penalties look at; <= 0: off
     uint64_t seed = 0xC40D;
 };
 
@@ -26,11 +29,13 @@ class Sampler {
 public:
     explicit Sampler(SamplerParams params = {});
     const SamplerParams& params() const { return params_; }
-    void set_params(const SamplerParams& params);
+    void set_params(const SamplerParams& params);  // keeps the history; reseeds only if the seed changed
 
-    TokenId sample(std::span<const float> logits);  // uses and updates the recent-token history
-    void accept(TokenId id);                        // record a token (prompt or forced) for the penalties
-    void reset();                                   // clear history and reseed
+    // Picks a token from logits [n_vocab]; reads the history, does not add to it. Throws chord::Error
+    // (InvalidArgument) on empty logits.
+    TokenId sample(std::span<const float> logits);
+    void accept(TokenId id);  // record a token given to the model (prompt, sampled or forced)
+    void reset();             // clear the history and reseed
 
     static TokenId argmax(std::span<const float> logits);
 
