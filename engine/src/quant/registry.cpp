@@ -9,7 +9,9 @@ namespace chord {
 const QuantFormat* quant_format(TensorType type) {
     // Each format file defines its QuantFormat; this table is the one place that lists them.
     static const QuantFormat* const kFormats[] = {
-        &kFormatF32, &kFormatF16, &kFormatBF16, &kFormatQ8_0, &kFormatQ4_0,
+        &kFormatF32,  &kFormatF16,  &kFormatBF16, &kFormatQ8_0, &kFormatQ4_0,   &kFormatQ8_1,
+        &kFormatQ4_1, &kFormatQ5_0, &kFormatQ5_1, &kFormatQ8_K, &kFormatQ2_K,   &kFormatQ3_K,
+        &kFormatQ4_K, &kFormatQ5_K, &kFormatQ6_K, &kFormatIQ4_NL, &kFormatIQ4_XS,
     };
     for (const QuantFormat* f : kFormats)
         if (f->type == type) return f;
