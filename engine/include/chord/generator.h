@@ -64,6 +64,9 @@ private:
 
 // Helpers the app and tools share.
 std::string cpu_backend_name();  // the dispatched SIMD backend by human name: "AVX-512 VNNI", "AVX2+FMA", "NEON", "Scalar"
+// Chooses the kernel level: "auto" (best the CPU has), "scalar", "avx2", "avx512", "neon". A level the CPU
+// lacks falls back with a warning. Call before loading a model, not while one computes.
+void select_simd_level(const std::string& level);
 uint64_t process_rss_bytes();    // current resident set (VmRSS)
 uint64_t process_peak_rss_bytes();  // VmHWM
 

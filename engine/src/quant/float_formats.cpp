@@ -1,4 +1,5 @@
 // Plain float formats: F32, F16 (IEEE half), BF16 (bfloat16). Each element is stored as is.
+#include <cmath>
 #include <cstring>
 
 #include "quant/formats.h"
@@ -26,11 +27,27 @@ void f32_to_f16(const float* src, void* dst, int64_t n) {
     uint16_t* h = static_cast<uint16_t*>(dst);
     for (int64_t i = 0; i < n; ++i) h[i] = fp32_to_fp16(src[i]);
 }
+// ggml's AVX-512 F16 dot, reproduced in order so F16 models match llama.cpp's rounding: 4 accumulators of
+// 16 lanes with fused multiply-add per 64 elements, a fixed reduction tree, then the tail added in double.
 float dot_f16(const void* w, const void* a, int64_t n) {
     const uint16_t* x = static_cast<const uint16_t*>(w);
     const uint16_t* y = static_cast<const uint16_t*>(a);
-    double sum = 0.0;
-    for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(fp16_to_fp32(x[i]) * fp16_to_fp32(y[i]));
+    float acc[4][16] = {};
+    const int64_t n64 = n / 64 * 64;
+    for (int64_t i = 0; i < n64; i += 64)
+        for (int j = 0; j < 4; ++j)
+            for (int l = 0; l < 16; ++l) {
+                const int64_t k = i + j * 16 + l;
+                acc[j][l] = std::fma(fp16_to_fp32(x[k]), fp16_to_fp32(y[k]), acc[j][l]);
+            }
+    float v[16];
+    for (int l = 0; l < 16; ++l) v[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
+    float h8[8], h4[4];
+    for (int l = 0; l < 8; ++l) h8[l] = v[l + 8] + v[l];
+    for (int l = 0; l < 4; ++l) h4[l] = h8[l + 4] + h8[l];
+    const float p0 = h4[0] + h4[2], p1 = h4[1] + h4[3];
+    double sum = static_cast<double>(p0 + p1);
+    for (int64_t i = n64; i < n; ++i) sum += static_cast<double>(fp16_to_fp32(x[i]) * fp16_to_fp32(y[i]));
     return static_cast<float>(sum);
 }
 

@@ -1,0 +1,59 @@
+#pragma once
+// Weights as views into the GGUF mapping. Shapes in math order: a matrix W maps n_in → n_out and is
+// stored as n_out rows of n_in elements (GGUF ne = [n_in, n_out]).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "chord/tensor_type.h"
+#include "quant/quant.h"
+
+namespace chord {
+
+class GgufFile;
+struct HyperParams;
+
+struct WeightMatrix {
+    std::string name;
+    TensorType type = TensorType::F32;
+    const QuantFormat* format = nullptr;
+    const uint8_t* data = nullptr;
+    int64_t n_in = 0;      // row length
+    int64_t n_out = 0;     // rows
+    size_t row_bytes = 0;
+
+    const uint8_t* row(int64_t r) const { return data + static_cast<size_t>(r) * row_bytes; }
+    size_t bytes() const { return row_bytes * static_cast<size_t>(n_out); }
+    explicit operator bool() const { return data != nullptr; }
+};
+
+// A 1-D float vector (norm weights, biases); always F32 in GGUF files made by llama.cpp.
+struct WeightVector {
+    const float* data = nullptr;
+    int64_t n = 0;
+    explicit operator bool() const { return data != nullptr; }
+};
+
+struct LayerWeights {
+    WeightVector attn_norm;   // (n_embd)
+    WeightMatrix wq;          // (n_embd → n_head·head_dim)
+    WeightMatrix wk;          // (n_embd → n_head_kv·head_dim)
+    WeightMatrix wv;          // (n_embd → n_head_kv·head_dim)
+    WeightMatrix wo;          // (n_head·head_dim → n_embd)
+    WeightVector ffn_norm;    // (n_embd)
+    WeightMatrix w_gate;      // (n_embd → n_ff)
+    WeightMatrix w_up;        // (n_embd → n_ff)
+    WeightMatrix w_down;      // (n_ff → n_embd)
+};
+
+struct ModelWeights {
+    WeightMatrix token_embd;  // (n_vocab rows of n_embd)
+    std::vector<LayerWeights> layers;
+    WeightVector output_norm; // (n_embd)
+    WeightMatrix output;      // (n_embd → n_vocab); token_embd when tied
+
+    static ModelWeights bind(const GgufFile& file, const HyperParams& hp);  // throws chord::Error
+    uint64_t total_bytes() const;
+};
+
+}  // namespace chord
