@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "attention/attention.h"
+#include "attention/attention_kernels.h"
 #include "chord/error.h"
 #include "chord_test.h"
 #include "quant/fp16.h"
@@ -95,9 +96,11 @@ std::vector<double> reference_attention(const Case& c) {
     return out;
 }
 
-std::vector<float> run_backend(AttentionBackend backend, const Case& c, int threads) {
+std::vector<float> run_backend(AttentionBackend backend, const Case& c, int threads,
+                               const chord::AttentionKernels& kernels = chord::default_attention_kernels()) {
     chord::ThreadPool pool(threads);
     auto attention = chord::make_attention(backend);
+    attention->set_kernels(kernels);
     std::vector<float> out(c.q.size(), std::nanf(""));
     chord::AttentionArgs args;
     args.shape = c.shape;
@@ -180,18 +183,24 @@ private slots:
 
 namespace {
 
+// On every kernel table this CPU runs (printed by name), both backends, every shape.
 void check_against_reference(KvType type) {
     uint64_t seed = type == KvType::F32 ? 1 : 1001;
     for (const AttentionShape& s : test_shapes()) {
         const Case c = make_case(s, type, seed++);
         const auto ref = reference_attention(c);
-        for (AttentionBackend backend : {AttentionBackend::Flash, AttentionBackend::Standard}) {
-            const double err = relative_error(run_backend(backend, c, 2), ref);
-            const std::string msg = std::string(backend == AttentionBackend::Flash ? "flash " : "standard ") +
-                                    describe(s, type) + ": max|d|/max|ref| = " + fmt_err(err);
-            QVERIFY2(err <= 1e-5, msg.c_str());
+        for (const chord::AttentionKernels* kernels : chord::available_attention_kernels()) {
+            for (AttentionBackend backend : {AttentionBackend::Flash, AttentionBackend::Standard}) {
+                const double err = relative_error(run_backend(backend, c, 2, *kernels), ref);
+                const std::string msg = std::string(kernels->name) + " " +
+                                        (backend == AttentionBackend::Flash ? "flash " : "standard ") +
+                                        describe(s, type) + ": max|d|/max|ref| = " + fmt_err(err);
+                QVERIFY2(err <= 1e-5, msg.c_str());
+            }
         }
     }
+    for (const chord::AttentionKernels* kernels : chord::available_attention_kernels())
+        std::printf("attention kernels checked: %s\n", kernels->name);
 }
 
 }  // namespace

@@ -3,12 +3,15 @@
 #include <cmath>
 #include <string>
 
+#include "attention/attention_kernels.h"
 #include "attention/flash_attention.h"
 #include "attention/kv_rows.h"
 #include "attention/standard_attention.h"
 #include "chord/error.h"
 
 namespace chord {
+
+Attention::Attention() : kernels_(&default_attention_kernels()) {}
 
 std::unique_ptr<Attention> make_attention(AttentionBackend backend) {
     switch (backend) {

@@ -15,6 +15,7 @@
 namespace chord {
 
 class ThreadPool;
+struct AttentionKernels;
 
 struct AttentionShape {
     int n_q = 1;         // query rows (tokens in this batch)
@@ -24,7 +25,7 @@ struct AttentionShape {
     int head_dim = 64;
     int pos0 = 0;        // position of query row 0; pos0 + n_q <= n_kv
     float scale = 0.125f;    // usually 1/sqrt(head_dim)
-    float softcap = 0.0f;    // > 0: scores = softcap * tanh(scores / softcap) (gemma2)
+    float softcap = 0.0f;    // > 0: scores = softcap * tanh(scale·q·k / softcap) (gemma2), scale applied first
     int window = 0;          // > 0: sliding-window attention
 };
 
@@ -49,9 +50,14 @@ public:
     virtual void run(const AttentionArgs& args, ThreadPool& pool) = 0;
     // Bytes of scratch actually allocated, at most, since construction (counted, not estimated).
     size_t peak_allocated_bytes() const { return peak_allocated_; }
+    // The inner-loop kernels run() calls (attention_kernels.h); by default the best this CPU runs.
+    void set_kernels(const AttentionKernels& kernels) { kernels_ = &kernels; }
+    const AttentionKernels& kernels() const { return *kernels_; }
 
 protected:
+    Attention();
     size_t peak_allocated_ = 0;
+    const AttentionKernels* kernels_;
 };
 
 std::unique_ptr<Attention> make_attention(AttentionBackend backend);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "attention/attention_kernels.h"
 #include "attention/kv_rows.h"
 #include "threading/thread_pool.h"
 
@@ -63,37 +64,29 @@ struct ThreadBuffers {
     }
 };
 
-float dot(const float* a, const float* b, int n) {
-    float sum = 0.0f;
-    for (int i = 0; i < n; ++i) sum += a[i] * b[i];
-    return sum;
-}
-
-// Online softmax for one row and one key tile (scores already masked with -inf):
-// folds the tile into the running max m, running sum l and accumulator acc of that row.
-void online_softmax_step(float* scores, int n_keys, const float* const* v_rows, int head_dim, float& m, float& l,
-                         float* acc) {
+// Online softmax for one row and one key tile (scores already masked with -inf): folds the tile into
+// the row's running max m, running sum l and accumulator acc, so that at every point
+//   acc = Σ_{keys so far} exp(s_j - m)·v_j   and   l = Σ_{keys so far} exp(s_j - m).
+void online_softmax_step(const AttentionKernels& kern, float* scores, int n_keys, const float* const* v_rows,
+                         int head_dim, float& m, float& l, float* acc) {
     float tile_max = kNegInf;
     for (int j = 0; j < n_keys; ++j) tile_max = std::max(tile_max, scores[j]);
     if (tile_max == kNegInf) return;  // every key of this tile is masked for this row: nothing to add
 
-    // The new max can only grow; what was accumulated relative to the old max shrinks by exp(m_old - m_new)
-    // (0 on the first contributing tile, where m_old = -inf and acc, l are still 0).
+    // The max only grows. What was accumulated relative to the old max shrinks by exp(m_old - m_new):
+    // 0 on the first contributing tile (m_old = -inf, acc and l still 0), 1 when the max did not move.
     const float m_new = std::max(m, tile_max);
     const float rescale = std::exp(m - m_new);
     if (rescale != 1.0f) {
-        for (int d = 0; d < head_dim; ++d) acc[d] *= rescale;
+        kern.scale_f32(acc, rescale, head_dim);
         l *= rescale;
     }
 
-    // Add this tile's keys with weights exp(s - m_new) <= 1 (no overflow whatever the scores).
-    for (int j = 0; j < n_keys; ++j) {
-        if (scores[j] == kNegInf) continue;
-        const float p = std::exp(scores[j] - m_new);
-        l += p;
-        const float* v = v_rows[j];
-        for (int d = 0; d < head_dim; ++d) acc[d] += p * v[d];
-    }
+    // This tile's weights exp(s_j - m_new) <= 1, so nothing overflows whatever the scores; masked keys
+    // (and weights that underflow) are 0 and add nothing.
+    l += static_cast<float>(kern.exp_shifted(scores, n_keys, m_new));
+    for (int j = 0; j < n_keys; ++j)
+        if (scores[j] != 0.0f) kern.axpy_f32(acc, scores[j], v_rows[j], head_dim);
     m = m_new;
 }
 
@@ -107,7 +100,9 @@ size_t FlashAttention::scratch_bytes(const AttentionShape& s, int threads) const
 void FlashAttention::run(const AttentionArgs& args, ThreadPool& pool) {
     check_attention_args(args);
     const AttentionShape& s = args.shape;
+    const AttentionKernels& kern = *kernels_;
     const int hd = s.head_dim;
+    const bool f16 = args.kv_type == KvType::F16;
     const RowBlocking blocking = row_blocking(s, pool.size());
     scratch_.reserve(0, ThreadBuffers::floats(blocking.rows_per_block, hd), pool.size());
     peak_allocated_ = scratch_.peak_bytes();
@@ -128,7 +123,9 @@ void FlashAttention::run(const AttentionArgs& args, ThreadPool& pool) {
             return (static_cast<int64_t>(query_of(r)) * s.n_head + head) * hd;
         };
         for (int r = 0; r < n_rows; ++r) {
-            load_query(args.q + qo_offset(r), args.kv_type, hd, buf.q + static_cast<int64_t>(r) * hd);
+            float* q = buf.q + static_cast<int64_t>(r) * hd;
+            if (f16) kern.round_through_f16(args.q + qo_offset(r), q, hd);
+            else std::copy_n(args.q + qo_offset(r), hd, q);
             std::fill_n(buf.acc + static_cast<int64_t>(r) * hd, hd, 0.0f);
             buf.max[r] = kNegInf;
             buf.sum[r] = 0.0f;
@@ -143,14 +140,17 @@ void FlashAttention::run(const AttentionArgs& args, ThreadPool& pool) {
         for (int t0 = first_key / kKeyTile * kKeyTile; t0 <= last_key; t0 += kKeyTile) {
             const int n_keys = std::min(kKeyTile, last_key + 1 - t0);
             for (int j = 0; j < n_keys; ++j) {
-                if (args.kv_type == KvType::F32) {
+                if (f16) {
+                    // Widen the tile once; every row of the block reuses it.
+                    float* k_row = buf.k_tile + static_cast<int64_t>(j) * hd;
+                    float* v_row = buf.v_tile + static_cast<int64_t>(j) * hd;
+                    kern.f16_to_f32(k.f16_row(t0 + j), k_row, hd);
+                    kern.f16_to_f32(v.f16_row(t0 + j), v_row, hd);
+                    k_rows[j] = k_row;
+                    v_rows[j] = v_row;
+                } else {
                     k_rows[j] = k.f32_row(t0 + j);
                     v_rows[j] = v.f32_row(t0 + j);
-                } else {
-                    k.load_row(t0 + j, buf.k_tile + static_cast<int64_t>(j) * hd);
-                    v.load_row(t0 + j, buf.v_tile + static_cast<int64_t>(j) * hd);
-                    k_rows[j] = buf.k_tile + static_cast<int64_t>(j) * hd;
-                    v_rows[j] = buf.v_tile + static_cast<int64_t>(j) * hd;
                 }
             }
             for (int r = 0; r < n_rows; ++r) {
@@ -159,9 +159,10 @@ void FlashAttention::run(const AttentionArgs& args, ThreadPool& pool) {
                 float* scores = buf.scores + static_cast<int64_t>(r) * kKeyTile;
                 for (int j = 0; j < n_keys; ++j) {
                     const int pos = t0 + j;
-                    scores[j] = pos < keys.first || pos > keys.last ? kNegInf : scaled_score(dot(q, k_rows[j], hd), s);
+                    const bool visible = pos >= keys.first && pos <= keys.last;
+                    scores[j] = visible ? scaled_score(kern.dot_f32(q, k_rows[j], hd), s) : kNegInf;
                 }
-                online_softmax_step(scores, n_keys, v_rows, hd, buf.max[r], buf.sum[r],
+                online_softmax_step(kern, scores, n_keys, v_rows, hd, buf.max[r], buf.sum[r],
                                     buf.acc + static_cast<int64_t>(r) * hd);
             }
         }

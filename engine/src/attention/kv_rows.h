@@ -1,12 +1,12 @@
 #pragma once
-// Reading the KV cache and query rows the way llama.cpp's arithmetic sees them.
+// Addressing the KV cache and the visible keys of a query row.
 // With an F16 cache, llama.cpp converts the f32 query to F16 before q·k (flash attention's Q→F16 step,
-// and mul_mat's conversion of its f32 operand to the F16 weight's vec_dot type), so the query is rounded
-// to half precision here too; the products are then summed in f32. With an F32 cache nothing is rounded.
+// and mul_mat's conversion of its f32 operand to the F16 weight's vec_dot type), so the backends round
+// the query through F16 too (AttentionKernels::round_through_f16); products are then summed in f32.
+// With an F32 cache nothing is rounded.
 #include <cstdint>
 
 #include "attention/attention.h"
-#include "quant/fp16.h"
 
 namespace chord {
 
@@ -22,27 +22,12 @@ struct KvHeadView {
     const uint16_t* f16_row(int pos) const {
         return static_cast<const uint16_t*>(data) + static_cast<int64_t>(pos) * head_dim;
     }
-    // dst[0, head_dim) = row pos as f32.
-    void load_row(int pos, float* dst) const {
-        if (type == KvType::F32) {
-            const float* src = f32_row(pos);
-            for (int d = 0; d < head_dim; ++d) dst[d] = src[d];
-        } else {
-            const uint16_t* src = f16_row(pos);
-            for (int d = 0; d < head_dim; ++d) dst[d] = fp16_to_fp32(src[d]);
-        }
-    }
 };
 
 inline KvHeadView kv_head_view(const void* cache, KvType type, int kv_stride, int head_dim, int kv_head) {
     const int64_t offset = static_cast<int64_t>(kv_head) * kv_stride * head_dim;
-    const size_t elem = type == KvType::F32 ? sizeof(float) : sizeof(uint16_t);
-    return {static_cast<const char*>(cache) + offset * static_cast<int64_t>(elem), type, head_dim};
-}
-
-// dst = the query row as q·k will use it (rounded through F16 when the cache is F16).
-inline void load_query(const float* q, KvType type, int head_dim, float* dst) {
-    for (int d = 0; d < head_dim; ++d) dst[d] = type == KvType::F16 ? fp16_to_fp32(fp32_to_fp16(q[d])) : q[d];
+    const int64_t elem = type == KvType::F32 ? int64_t{sizeof(float)} : int64_t{sizeof(uint16_t)};
+    return {static_cast<const char*>(cache) + offset * elem, type, head_dim};
 }
 
 // Query row i at position pos0 + i sees keys [first, last] (inclusive).

@@ -1,0 +1,74 @@
+// Scalar attention kernels: the reference the SIMD versions are tested against.
+#include <cmath>
+
+#include "attention/attention_kernels.h"
+#include "quant/fp16.h"
+
+namespace chord {
+
+namespace {
+
+float dot_f32(const float* a, const float* b, int n) {
+    float sum = 0.0f;
+    for (int i = 0; i < n; ++i) sum += a[i] * b[i];
+    return sum;
+}
+
+float dot_f32_f16(const float* a, const uint16_t* b, int n) {
+    float sum = 0.0f;
+    for (int i = 0; i < n; ++i) sum += a[i] * fp16_to_fp32(b[i]);
+    return sum;
+}
+
+void axpy_f32(float* y, float a, const float* x, int n) {
+    for (int i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+void axpy_f16(float* y, float a, const uint16_t* x, int n) {
+    for (int i = 0; i < n; ++i) y[i] += a * fp16_to_fp32(x[i]);
+}
+
+void scale_f32(float* y, float a, int n) {
+    for (int i = 0; i < n; ++i) y[i] *= a;
+}
+
+void f16_to_f32(const uint16_t* src, float* dst, int n) {
+    for (int i = 0; i < n; ++i) dst[i] = fp16_to_fp32(src[i]);
+}
+
+void round_through_f16(const float* src, float* dst, int n) {
+    for (int i = 0; i < n; ++i) dst[i] = fp16_to_fp32(fp32_to_fp16(src[i]));
+}
+
+double exp_shifted(float* s, int n, float max) {
+    double sum = 0.0;
+    for (int i = 0; i < n; ++i) sum += (s[i] = std::exp(s[i] - max));
+    return sum;
+}
+
+AttentionKernels make_scalar_table() {
+    AttentionKernels k;
+    k.name = "Scalar";
+    k.dot_f32 = dot_f32;
+    k.dot_f32_f16 = dot_f32_f16;
+    k.axpy_f32 = axpy_f32;
+    k.axpy_f16 = axpy_f16;
+    k.scale_f32 = scale_f32;
+    k.f16_to_f32 = f16_to_f32;
+    k.round_through_f16 = round_through_f16;
+    k.exp_shifted = exp_shifted;
+    return k;
+}
+
+}  // namespace
+
+const AttentionKernels& scalar_attention_kernels() {
+    static const AttentionKernels table = make_scalar_table();
+    return table;
+}
+
+const AttentionKernels& default_attention_kernels() { return scalar_attention_kernels(); }
+
+std::vector<const AttentionKernels*> available_attention_kernels() { return {&scalar_attention_kernels()}; }
+
+}  // namespace chord
