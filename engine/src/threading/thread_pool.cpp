@@ -136,9 +136,14 @@ void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t begin,
     const int64_t n_chunks = std::min<int64_t>(max_chunks, static_cast<int64_t>(n_threads_) * kChunksPerThread);
     const int64_t chunk = std::max(min_chunk, (n + n_chunks - 1) / n_chunks);
     const int64_t n_tasks = (n + chunk - 1) / chunk;
-    run(n_tasks, [&](int64_t task, int thread) {
-        const int64_t begin = task * chunk;
-        fn(begin, std::min(n, begin + chunk), thread);
+    // One captured pointer keeps the std::function in its small buffer: no allocation per call.
+    struct Split {
+        int64_t n, chunk;
+        const std::function<void(int64_t, int64_t, int)>* fn;
+    } split{n, chunk, &fn};
+    run(n_tasks, [p = &split](int64_t task, int thread) {
+        const int64_t begin = task * p->chunk;
+        (*p->fn)(begin, std::min(p->n, begin + p->chunk), thread);
     });
 }
 
