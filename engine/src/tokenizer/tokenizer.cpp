@@ -4,7 +4,9 @@
 #include <algorithm>
 
 #include "chord/error.h"
+#include "tokenizer/bpe_tokenizer.h"
 #include "tokenizer/spm_tokenizer.h"
+#include "tokenizer/wpm_tokenizer.h"
 
 namespace chord {
 
@@ -14,6 +16,8 @@ std::unique_ptr<Tokenizer> Tokenizer::create(Vocab vocab) {
         throw Error(ErrorKind::InvalidArgument, "tokenizer: tokens, scores and kinds differ in length");
     }
     if (vocab.model == "llama") return std::make_unique<tokenizer::SpmTokenizer>(std::move(vocab));
+    if (vocab.model == "gpt2") return std::make_unique<tokenizer::BpeTokenizer>(std::move(vocab));
+    if (vocab.model == "bert") return std::make_unique<tokenizer::WpmTokenizer>(std::move(vocab));
     throw Error(ErrorKind::Unsupported, "tokenizer model '" + vocab.model + "' is not supported");
 }
 
