@@ -75,6 +75,10 @@ std::shared_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
     info.chat_template = m->file_->get_string("tokenizer.chat_template").value_or("");
     spdlog::info("loaded {}: {} {} layers, dim {}, {} heads ({} KV), vocab {}, {}", path, hp.arch, hp.n_layer, hp.n_embd,
                  hp.n_head, hp.n_head_kv, hp.n_vocab, info.file_type);
+    spdlog::debug("{}: head size {}, rope {} dims base {} scale {}, norm eps {}, sliding window {} (period {}), "
+                  "softcap {}/{}, query scale {}",
+                  hp.arch, hp.head_dim, hp.n_rot, hp.rope_freq_base, hp.rope_freq_scale, hp.norm_eps, hp.sliding_window,
+                  hp.swa_period, hp.attn_softcap, hp.final_softcap, hp.q_scale);
     report(options, 1.0f);
     return m;
 }

@@ -34,23 +34,42 @@ struct WeightVector {
     explicit operator bool() const { return data != nullptr; }
 };
 
+// Rows [first, first + n) of a matrix: the Q | K | V parts of a fused attn_qkv, the gate | up halves of
+// phi3's fused ffn_up. Every output row is its own dot product, so the parts compute exactly as the whole.
+WeightMatrix row_range(const WeightMatrix& m, int64_t first, int64_t n);
+WeightVector element_range(const WeightVector& v, int64_t first, int64_t n);
+
+// Optional parts are null (operator bool false) when the architecture has none.
 struct LayerWeights {
     WeightVector attn_norm;   // (n_embd)
+    WeightVector attn_norm_b; // (n_embd) LayerNorm bias
     WeightMatrix wq;          // (n_embd → n_head·head_dim)
     WeightMatrix wk;          // (n_embd → n_head_kv·head_dim)
     WeightMatrix wv;          // (n_embd → n_head_kv·head_dim)
+    WeightVector bq, bk, bv;  // (n_head·head_dim), (n_head_kv·head_dim) ×2
+    WeightVector q_norm;      // (head_dim) shared by every query head (qwen3, gemma3)
+    WeightVector k_norm;      // (head_dim)
     WeightMatrix wo;          // (n_head·head_dim → n_embd)
+    WeightVector bo;          // (n_embd)
+    WeightVector post_attn_norm;  // (n_embd) gemma
     WeightVector ffn_norm;    // (n_embd)
-    WeightMatrix w_gate;      // (n_embd → n_ff)
+    WeightVector ffn_norm_b;  // (n_embd)
+    WeightMatrix w_gate;      // (n_embd → n_ff); null for an ungated GELU MLP
     WeightMatrix w_up;        // (n_embd → n_ff)
+    WeightVector b_up;        // (n_ff)
     WeightMatrix w_down;      // (n_ff → n_embd)
+    WeightVector b_down;      // (n_embd)
+    WeightVector post_ffn_norm;   // (n_embd) gemma
 };
 
 struct ModelWeights {
     WeightMatrix token_embd;  // (n_vocab rows of n_embd)
+    WeightMatrix position_embd;  // (n_ctx_train rows of n_embd) gpt2's learned positions
     std::vector<LayerWeights> layers;
     WeightVector output_norm; // (n_embd)
+    WeightVector output_norm_b;  // (n_embd) LayerNorm bias
     WeightMatrix output;      // (n_embd → n_vocab); token_embd when tied
+    WeightVector rope_freqs;  // (n_rot/2) per-pair frequency divisors (Llama 3.1+ files), else null
 
     static ModelWeights bind(const GgufFile& file, const HyperParams& hp);  // throws chord::Error
     uint64_t total_bytes() const;

@@ -1,0 +1,24 @@
+#pragma once
+// The two halves of a transformer layer, shared by every architecture; what differs between
+// architectures (norm kind, biases, fused weights, q/k norms, RoPE, query scaling, soft-capping,
+// sliding window, post-norms, FFN kind) is read from HyperParams and from which weights exist.
+#include "runtime/session_state.h"
+
+namespace chord {
+
+struct HyperParams;
+struct LayerWeights;
+struct ModelWeights;
+struct WeightVector;
+
+// rows[t] = norm(x[t]) for t < n_rows: RMSNorm, or LayerNorm with its bias, per hp.norm.  x, out: (n_rows, n_embd)
+void norm_rows(const HyperParams& hp, const float* x, const WeightVector& w, const WeightVector& b, float* out,
+               int n_rows);
+
+// x += attention(norm(x)) for the batch of n tokens at positions pos0 … pos0 + n − 1; stores K and V.
+void attention_block(const HyperParams& hp, const ModelWeights& w, int layer, Session::State& s, int n, int pos0);
+
+// x += ffn(norm(x)) for the batch of n tokens.
+void ffn_block(const HyperParams& hp, const LayerWeights& L, Session::State& s, int n);
+
+}  // namespace chord
