@@ -11,6 +11,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
@@ -145,6 +146,57 @@ private:
     std::vector<std::pair<std::string, GgufValue>> kv_;  // insertion order kept
     std::vector<PendingTensor> tensors_;
     uint32_t alignment_ = 32;
+};
+
+// Writes GGUF v3 straight to disk, tensor by tensor, so a file larger than memory can be written
+// (a 1.1B-parameter F32 model is 4.4 GB). Same bytes as GgufWriter for the same metadata and tensors.
+// Use: metadata setters and add_tensor_info() for every tensor, then begin(path), then each tensor's
+// bytes in the order the tensors were added (any number of write_tensor_data() calls per tensor),
+// then finish(). The file is written to path.tmp and renamed into place by finish(); a writer destroyed
+// before finish() removes its .tmp file.
+class GgufStreamWriter {
+public:
+    GgufStreamWriter() = default;
+    ~GgufStreamWriter();
+    GgufStreamWriter(const GgufStreamWriter&) = delete;
+    GgufStreamWriter& operator=(const GgufStreamWriter&) = delete;
+
+    void set(const std::string& key, GgufValue value);
+    void set_u32(const std::string& key, uint32_t v);
+    void set_i32(const std::string& key, int32_t v);
+    void set_u64(const std::string& key, uint64_t v);
+    void set_f32(const std::string& key, float v);
+    void set_bool(const std::string& key, bool v);
+    void set_string(const std::string& key, const std::string& v);
+    void set_string_array(const std::string& key, const std::vector<std::string>& v);
+    void set_f32_array(const std::string& key, const std::vector<float>& v);
+    void set_i32_array(const std::string& key, const std::vector<int32_t>& v);
+    void set_alignment(uint32_t alignment);  // also writes general.alignment
+
+    // ne in GGUF order (ne[0] contiguous); the data comes later through write_tensor_data().
+    void add_tensor_info(const std::string& name, TensorType type, std::vector<int64_t> ne);
+
+    void begin(const std::string& path);                      // writes header, metadata and tensor infos
+    void write_tensor_data(std::span<const uint8_t> bytes);   // next bytes; may span several tensors
+    void finish();                                            // checks every byte came, renames into place
+    uint64_t total_bytes() const;                             // size of the finished file
+
+private:
+    struct TensorInfo {
+        std::string name;
+        TensorType type;
+        std::vector<int64_t> ne;
+        uint64_t nbytes;
+    };
+    void put(const void* data, size_t n);
+    void pad_current_tensor();
+    std::vector<std::pair<std::string, GgufValue>> kv_;  // insertion order kept
+    std::vector<TensorInfo> tensors_;
+    uint32_t alignment_ = 32;
+    std::string path_;
+    std::FILE* file_ = nullptr;
+    size_t current_ = 0;           // tensor whose bytes come next
+    uint64_t current_written_ = 0; // bytes of it already written
 };
 
 }  // namespace chord
