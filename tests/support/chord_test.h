@@ -87,31 +87,54 @@ template <typename T> int run(const char* name, void (T::*fn)()) {
     bool chord_thrown_ = false; try { expr; } catch (const Exc&) { chord_thrown_ = true; } \
     if (!chord_thrown_) chord_test::fail(#expr, "did not throw " #Exc, __FILE__, __LINE__); } while (0)
 
-#define CHORD_TEST_RUN_ONE_(Class, fn) failed += chord_test::run<Class>(#Class "::" #fn, &Class::fn);
-#define CHORD_TEST_FE_1(C, a) CHORD_TEST_RUN_ONE_(C, a)
-#define CHORD_TEST_FE_2(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_1(C, __VA_ARGS__)
-#define CHORD_TEST_FE_3(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_2(C, __VA_ARGS__)
-#define CHORD_TEST_FE_4(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_3(C, __VA_ARGS__)
-#define CHORD_TEST_FE_5(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_4(C, __VA_ARGS__)
-#define CHORD_TEST_FE_6(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_5(C, __VA_ARGS__)
-#define CHORD_TEST_FE_7(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_6(C, __VA_ARGS__)
-#define CHORD_TEST_FE_8(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_7(C, __VA_ARGS__)
-#define CHORD_TEST_FE_9(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_8(C, __VA_ARGS__)
-#define CHORD_TEST_FE_10(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_9(C, __VA_ARGS__)
-#define CHORD_TEST_FE_11(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_10(C, __VA_ARGS__)
-#define CHORD_TEST_FE_12(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_11(C, __VA_ARGS__)
-#define CHORD_TEST_FE_13(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_12(C, __VA_ARGS__)
-#define CHORD_TEST_FE_14(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_13(C, __VA_ARGS__)
-#define CHORD_TEST_FE_15(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_14(C, __VA_ARGS__)
-#define CHORD_TEST_FE_16(C, a, ...) CHORD_TEST_RUN_ONE_(C, a) CHORD_TEST_FE_15(C, __VA_ARGS__)
-#define CHORD_TEST_PICK_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, N, ...) N
+// Test slots are private (as QtTest wants them); an explicit template instantiation may name a private
+// member, so each listed slot gets a tag whose friend function returns its member pointer.
+// (Global namespace: the friend must live where the tag's friend declaration puts it.)
+template <typename Tag, typename Tag::type Member> struct ChordTestSlotAccess {
+    friend typename Tag::type slot_of(Tag) { return Member; }
+};
+#define CHORD_TEST_TAG_(Class, fn) \
+    struct chord_slot_##fn { using type = void (Class::*)(); friend type slot_of(chord_slot_##fn); }; \
+    template struct ChordTestSlotAccess<chord_slot_##fn, &Class::fn>;
+#define CHORD_TEST_RUN_ONE_(Class, fn) failed += chord_test::run<Class>(#Class "::" #fn, slot_of(chord_slot_##fn{}));
+#define CHORD_TEST_FE_1(M, C, a) M(C, a)
+#define CHORD_TEST_FE_2(M, C, a, ...) M(C, a) CHORD_TEST_FE_1(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_3(M, C, a, ...) M(C, a) CHORD_TEST_FE_2(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_4(M, C, a, ...) M(C, a) CHORD_TEST_FE_3(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_5(M, C, a, ...) M(C, a) CHORD_TEST_FE_4(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_6(M, C, a, ...) M(C, a) CHORD_TEST_FE_5(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_7(M, C, a, ...) M(C, a) CHORD_TEST_FE_6(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_8(M, C, a, ...) M(C, a) CHORD_TEST_FE_7(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_9(M, C, a, ...) M(C, a) CHORD_TEST_FE_8(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_10(M, C, a, ...) M(C, a) CHORD_TEST_FE_9(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_11(M, C, a, ...) M(C, a) CHORD_TEST_FE_10(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_12(M, C, a, ...) M(C, a) CHORD_TEST_FE_11(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_13(M, C, a, ...) M(C, a) CHORD_TEST_FE_12(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_14(M, C, a, ...) M(C, a) CHORD_TEST_FE_13(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_15(M, C, a, ...) M(C, a) CHORD_TEST_FE_14(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_16(M, C, a, ...) M(C, a) CHORD_TEST_FE_15(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_17(M, C, a, ...) M(C, a) CHORD_TEST_FE_16(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_18(M, C, a, ...) M(C, a) CHORD_TEST_FE_17(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_19(M, C, a, ...) M(C, a) CHORD_TEST_FE_18(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_20(M, C, a, ...) M(C, a) CHORD_TEST_FE_19(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_21(M, C, a, ...) M(C, a) CHORD_TEST_FE_20(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_22(M, C, a, ...) M(C, a) CHORD_TEST_FE_21(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_23(M, C, a, ...) M(C, a) CHORD_TEST_FE_22(M, C, __VA_ARGS__)
+#define CHORD_TEST_FE_24(M, C, a, ...) M(C, a) CHORD_TEST_FE_23(M, C, __VA_ARGS__)
+#define CHORD_TEST_PICK_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18, _19, _20, \
+                         _21, _22, _23, _24, N, ...) N
+#define CHORD_TEST_FOR_EACH_(M, Class, ...) \
+    CHORD_TEST_PICK_(__VA_ARGS__, CHORD_TEST_FE_24, CHORD_TEST_FE_23, CHORD_TEST_FE_22, CHORD_TEST_FE_21, \
+                     CHORD_TEST_FE_20, CHORD_TEST_FE_19, CHORD_TEST_FE_18, CHORD_TEST_FE_17, CHORD_TEST_FE_16, \
+                     CHORD_TEST_FE_15, CHORD_TEST_FE_14, CHORD_TEST_FE_13, CHORD_TEST_FE_12, CHORD_TEST_FE_11, \
+                     CHORD_TEST_FE_10, CHORD_TEST_FE_9, CHORD_TEST_FE_8, CHORD_TEST_FE_7, CHORD_TEST_FE_6, \
+                     CHORD_TEST_FE_5, CHORD_TEST_FE_4, CHORD_TEST_FE_3, CHORD_TEST_FE_2, CHORD_TEST_FE_1) \
+    (M, Class, __VA_ARGS__)
 #define CHORD_TEST_MAIN(Class, ...) \
+    CHORD_TEST_FOR_EACH_(CHORD_TEST_TAG_, Class, __VA_ARGS__) \
     int main() { \
         int failed = 0; \
-        CHORD_TEST_PICK_(__VA_ARGS__, CHORD_TEST_FE_16, CHORD_TEST_FE_15, CHORD_TEST_FE_14, CHORD_TEST_FE_13, \
-                         CHORD_TEST_FE_12, CHORD_TEST_FE_11, CHORD_TEST_FE_10, CHORD_TEST_FE_9, CHORD_TEST_FE_8, \
-                         CHORD_TEST_FE_7, CHORD_TEST_FE_6, CHORD_TEST_FE_5, CHORD_TEST_FE_4, CHORD_TEST_FE_3, \
-                         CHORD_TEST_FE_2, CHORD_TEST_FE_1)(Class, __VA_ARGS__) \
+        CHORD_TEST_FOR_EACH_(CHORD_TEST_RUN_ONE_, Class, __VA_ARGS__) \
         std::printf("Totals: %d failed\n", failed); \
         return failed == 0 ? 0 : 1; \
     }
