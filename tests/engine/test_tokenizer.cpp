@@ -140,7 +140,10 @@ std::vector<TokenId> ids_of(const Json& array) {
 
 std::string show(const std::vector<TokenId>& ids) {
     std::string s;
-    for (TokenId id : ids) s += (s.empty() ? "" : " ") + std::to_string(id);
+    for (TokenId id : ids) {
+        if (!s.empty()) s += ' ';
+        s += std::to_string(id);
+    }
     return s;
 }
 

@@ -86,7 +86,10 @@ std::vector<std::vector<chord::TokenId>> read_expected(const std::string& raw) {
 
 std::string show(const std::vector<chord::TokenId>& ids) {
     std::string s;
-    for (chord::TokenId id : ids) s += (s.empty() ? "" : " ") + std::to_string(id);
+    for (chord::TokenId id : ids) {
+        if (!s.empty()) s += ' ';
+        s += std::to_string(id);
+    }
     return s;
 }
 
