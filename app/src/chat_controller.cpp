@@ -1,0 +1,294 @@
+#include "chat_controller.h"
+
+#include <QClipboard>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <spdlog/spdlog.h>
+
+#include "app_settings.h"
+#include "chat_exporter.h"
+#include "chat_store.h"
+#include "conversation_list_model.h"
+#include "engine_worker.h"
+#include "message_model.h"
+#include "model_controller.h"
+
+namespace chord::app {
+
+namespace {
+
+QString titleFrom(const QString& text) {
+    constexpr int kTitleChars = 40;
+    QString title = text.simplified();
+    if (title.size() > kTitleChars) title = title.left(kTitleChars).trimmed() + QStringLiteral("…");
+    return title.isEmpty() ? QStringLiteral("New chat") : title;
+}
+
+QString statsText(const GenerationReport& r) {
+    if (r.generatedTokens == 0) return r.cancelled ? QStringLiteral("stopped") : QString();
+    QString text = QStringLiteral("%1 tokens · %2 tok/s · first token %3 s")
+                       .arg(r.generatedTokens)
+                       .arg(r.generationTokensPerSecond, 0, 'f', 1)
+                       .arg(r.timeToFirstToken, 0, 'f', 2);
+    if (r.cancelled) text += QStringLiteral(" · stopped");
+    return text;
+}
+
+}  // namespace
+
+ChatController::ChatController(ChatStore& store, ConversationListModel& conversations, MessageModel& messages,
+                               EngineWorker& worker, AppSettings& settings, ModelController& models, QObject* parent)
+    : QObject(parent), store_(store), conversations_(conversations), messages_(messages), worker_(worker),
+      settings_(settings), models_(models) {
+    connect(&worker_, &EngineWorker::textReady, this, &ChatController::onText);
+    connect(&worker_, &EngineWorker::generationFinished, this, &ChatController::onFinished);
+    connect(&worker_, &EngineWorker::generationFailed, this, &ChatController::onFailed);
+    saveTimer_.setInterval(kSaveIntervalMs);
+    connect(&saveTimer_, &QTimer::timeout, this, &ChatController::saveStreaming);
+    connect(&settings_, &AppSettings::attentionBackendChanged, this,
+            [this](bool flash) { worker_.requestAttention(flash); });
+    if (conversations_.rowCount() > 0) openConversation(conversations_.idAt(0));
+}
+
+QString ChatController::title() const { return store_.conversation(conversationId_).title; }
+
+QString ChatController::systemPrompt() const { return store_.conversation(conversationId_).systemPrompt; }
+
+void ChatController::setSystemPrompt(const QString& prompt) {
+    if (conversationId_ == 0) {
+        conversationId_ = conversations_.create(QStringLiteral("New chat"));
+        messages_.clear();
+    }
+    if (prompt == systemPrompt()) return;
+    store_.setSystemPrompt(conversationId_, prompt);
+    emit conversationChanged();
+}
+
+void ChatController::newConversation() {
+    if (generating()) stop();
+    // An empty chat is reused rather than piling up untitled ones.
+    if (conversationId_ != 0 && messages_.rowCount() == 0 && systemPrompt().isEmpty()) return;
+    conversationId_ = 0;
+    messages_.clear();
+    emit conversationChanged();
+}
+
+void ChatController::openConversation(qint64 id) {
+    if (id == conversationId_) return;
+    if (generating()) stop();
+    const ConversationRecord record = store_.conversation(id);
+    if (record.id == 0) return;
+    conversationId_ = id;
+    messages_.setMessages(store_.messages(id));
+    emit conversationChanged();
+}
+
+bool ChatController::deleteConversation(qint64 id) {
+    if (id == activeConversationId_ && generating()) stop();
+    if (!conversations_.remove(id)) return false;
+    if (id == conversationId_) {
+        conversationId_ = 0;
+        messages_.clear();
+        if (conversations_.rowCount() > 0) openConversation(conversations_.idAt(0));
+        else emit conversationChanged();
+    }
+    return true;
+}
+
+bool ChatController::renameConversation(qint64 id, const QString& title) {
+    const bool ok = conversations_.rename(id, title);
+    if (ok && id == conversationId_) emit conversationChanged();
+    return ok;
+}
+
+bool ChatController::canGenerate() {
+    if (generating()) return false;
+    if (!models_.loaded()) {
+        setError(models_.loading() ? QStringLiteral("The model is still loading; send again when it is ready.")
+                                   : QStringLiteral("No model is loaded. Open a model first."));
+        return false;
+    }
+    return true;
+}
+
+bool ChatController::send(const QString& text) {
+    if (text.trimmed().isEmpty() || !canGenerate()) return false;
+    dismissError();
+    if (conversationId_ == 0) {
+        conversationId_ = conversations_.create(titleFrom(text));
+        if (conversationId_ == 0) {
+            setError(QStringLiteral("Could not save the chat (is the disk full?)."));
+            return false;
+        }
+        messages_.clear();
+        emit conversationChanged();
+    } else if (messages_.rowCount() == 0 && title() == QLatin1String("New chat")) {
+        conversations_.rename(conversationId_, titleFrom(text));
+        emit conversationChanged();
+    }
+    MessageRecord user;
+    user.conversationId = conversationId_;
+    user.role = MessageRecord::Role::User;
+    user.content = text;
+    user.id = store_.addMessage(conversationId_, user.role, text);
+    if (user.id == 0) {
+        setError(QStringLiteral("Could not save your message (is the disk full?)."));
+        return false;
+    }
+    messages_.append(user);
+    return startReply();
+}
+
+bool ChatController::startReply() {
+    GenerationRequest request;
+    request.systemPrompt = systemPrompt();
+    for (const MessageRecord& m : messages_.messages()) {
+        if (m.content.isEmpty()) continue;
+        request.turns.append({m.role == MessageRecord::Role::User ? ChatTurn::Role::User : ChatTurn::Role::Assistant,
+                              m.content});
+    }
+    MessageRecord reply;
+    reply.conversationId = conversationId_;
+    reply.role = MessageRecord::Role::Assistant;
+    reply.state = MessageRecord::State::Streaming;
+    reply.id = store_.addMessage(conversationId_, reply.role, QString(), reply.state);
+    if (reply.id == 0) {
+        setError(QStringLiteral("Could not save the reply (is the disk full?)."));
+        return false;
+    }
+    messages_.append(reply);
+    conversations_.touched(conversationId_);
+
+    request.id = worker_.issueRequestId();
+    request.maxTokens = settings_.maxTokens();
+    request.sampling = settings_.samplerParams();
+    activeRequest_ = request.id;
+    activeMessageId_ = reply.id;
+    activeConversationId_ = conversationId_;
+    streamingText_.clear();
+    unsaved_ = false;
+    saveTimer_.start();
+    QMetaObject::invokeMethod(&worker_, "generate", Qt::QueuedConnection,
+                              Q_ARG(chord::app::GenerationRequest, request));
+    emit generatingChanged();
+    emit replyStarted();
+    return true;
+}
+
+void ChatController::stop() {
+    if (generating()) worker_.requestStop();
+}
+
+bool ChatController::regenerate() {
+    if (messages_.rowCount() == 0 || !canGenerate()) return false;
+    const int last = messages_.rowCount() - 1;
+    if (messages_.at(last).role == MessageRecord::Role::Assistant) {
+        store_.deleteMessagesFrom(messages_.at(last).id);
+        messages_.removeFromRow(last);
+    }
+    if (messages_.rowCount() == 0) return false;
+    dismissError();
+    return startReply();
+}
+
+bool ChatController::editAndResend(int row, const QString& text) {
+    if (row < 0 || row >= messages_.rowCount() || messages_.at(row).role != MessageRecord::Role::User) return false;
+    if (text.trimmed().isEmpty() || !canGenerate()) return false;
+    store_.deleteMessagesFrom(messages_.at(row).id);
+    messages_.removeFromRow(row);
+    return send(text);
+}
+
+void ChatController::copyText(const QString& text) const {
+    if (QClipboard* clipboard = QGuiApplication::clipboard()) clipboard->setText(text);
+}
+
+QString ChatController::suggestedExportName(const QString& extension) const {
+    QString base = title();
+    base.replace(QRegularExpression(QStringLiteral("[^\\w\\- ]+")), QString());
+    base = base.simplified().replace(QLatin1Char(' '), QLatin1Char('-'));
+    if (base.isEmpty()) base = QStringLiteral("chat");
+    return base + QLatin1Char('.') + extension;
+}
+
+bool ChatController::exportConversation(const QString& pathOrUrl) {
+    const QString path = ModelController::localPath(pathOrUrl);
+    const ConversationRecord record = store_.conversation(conversationId_);
+    if (record.id == 0) {
+        setError(QStringLiteral("There is no chat to export yet."));
+        return false;
+    }
+    const QList<MessageRecord> list = store_.messages(conversationId_);
+    const bool json = QFileInfo(path).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        setError(QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    file.write(json ? ChatExporter::toJson(record, list, models_.summary().name)
+                    : ChatExporter::toMarkdown(record, list).toUtf8());
+    if (!file.commit()) {
+        setError(QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    return true;
+}
+
+void ChatController::dismissError() {
+    if (errorMessage_.isEmpty()) return;
+    errorMessage_.clear();
+    emit errorChanged();
+}
+
+void ChatController::setError(const QString& message) {
+    spdlog::warn("chat: {}", message.toStdString());
+    errorMessage_ = message;
+    emit errorChanged();
+}
+
+void ChatController::onText(quint64 requestId, const QString& text) {
+    if (requestId != activeRequest_) return;
+    streamingText_ += text;
+    unsaved_ = true;
+    messages_.appendText(activeMessageId_, text);
+}
+
+void ChatController::saveStreaming() {
+    if (!unsaved_ || activeMessageId_ == 0) return;
+    store_.updateMessage(activeMessageId_, streamingText_, MessageRecord::State::Streaming);
+    unsaved_ = false;
+}
+
+void ChatController::endReply(int state, const QString& stats) {
+    saveTimer_.stop();
+    const auto finalState = static_cast<MessageRecord::State>(state);
+    store_.updateMessage(activeMessageId_, streamingText_, finalState, stats);
+    messages_.setState(activeMessageId_, finalState, stats);
+    conversations_.touched(activeConversationId_);
+    activeRequest_ = 0;
+    activeMessageId_ = 0;
+    unsaved_ = false;
+    emit generatingChanged();
+}
+
+void ChatController::onFinished(const GenerationReport& report) {
+    if (report.id != activeRequest_) return;
+    // The streamed batches are the reply; the report's text is the same when nothing was lost.
+    if (streamingText_.isEmpty() && !report.text.isEmpty()) {
+        streamingText_ = report.text;
+        messages_.setContent(activeMessageId_, streamingText_);
+    }
+    endReply(static_cast<int>(report.cancelled ? MessageRecord::State::Stopped : MessageRecord::State::Complete),
+             statsText(report));
+    emit replyFinished(report);
+}
+
+void ChatController::onFailed(quint64 requestId, const QString& message) {
+    if (requestId != activeRequest_) return;
+    endReply(static_cast<int>(MessageRecord::State::Failed), QString());
+    setError(message);
+}
+
+}  // namespace chord::app

@@ -1,0 +1,26 @@
+import QtQuick
+import QtTest
+import Chord
+
+TestCase {
+    id: test
+    name: "ErrorBanner"
+    when: windowShown
+    width: 600
+    height: 200
+
+    Component { id: bannerComponent; ErrorBanner { width: 500 } }
+
+    function test_showsAndDismisses() {
+        const b = createTemporaryObject(bannerComponent, test)
+        verify(!b.visible)
+        b.text = "This file is not a usable GGUF model"
+        verify(b.visible)
+        compare(findChild(b, "errorText").text, "This file is not a usable GGUF model")
+        let dismissed = 0
+        b.dismissed.connect(() => dismissed++)
+        const buttons = b.children[0].children
+        mouseClick(buttons[1])
+        compare(dismissed, 1)
+    }
+}
