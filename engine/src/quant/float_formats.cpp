@@ -1,4 +1,6 @@
 // Plain float formats: F32, F16 (IEEE half), BF16 (bfloat16). Each element is stored as is.
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include <cmath>
 #include <cstring>
 

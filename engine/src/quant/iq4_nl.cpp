@@ -1,4 +1,6 @@
 // IQ4_NL: blocks of 32 4-bit indices into a non-linear 16-level table, one fp16 scale (see quant/blocks.h).
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include "quant/blocks.h"
 #include "quant/formats.h"
 #include "quant/fp16.h"

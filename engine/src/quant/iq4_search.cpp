@@ -1,3 +1,5 @@
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include "quant/iq4_search.h"
 
 #include <algorithm>

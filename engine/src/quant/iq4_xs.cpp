@@ -1,4 +1,6 @@
 // IQ4_XS: super-blocks of 256 IQ4_NL-style indices, 8 sub-blocks with 6-bit scales (see quant/blocks_k.h).
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include "quant/blocks.h"
 #include "quant/blocks_k.h"
 #include "quant/formats.h"

@@ -1,3 +1,5 @@
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include "quant/k_quant_search.h"
 
 #include <algorithm>

@@ -1,4 +1,6 @@
 // Q2_K: super-blocks of 256 2-bit values, 16 sub-blocks with 4-bit scales and mins (see quant/blocks_k.h).
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include <algorithm>
 #include <cmath>
 

@@ -1,4 +1,6 @@
 // Q3_K: super-blocks of 256 3-bit values, 16 sub-blocks with signed 6-bit scales (see quant/blocks_k.h).
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>

@@ -1,4 +1,6 @@
 // Q4_K: super-blocks of 256 4-bit values, 8 sub-blocks with 6-bit scales and mins (see quant/blocks_k.h).
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include <algorithm>
 #include <cmath>
 

@@ -1,4 +1,6 @@
 // Q5_0: blocks of 32 5-bit values with one fp16 scale (see quant/blocks.h).
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>

@@ -1,4 +1,6 @@
 // Q5_1: blocks of 32 5-bit values with an fp16 scale and an fp16 minimum (see quant/blocks.h).
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include <algorithm>
 #include <cfloat>
 #include <cstring>

@@ -1,4 +1,6 @@
 // Q6_K: super-blocks of 256 6-bit values, 16 sub-blocks with int8 scales (see quant/blocks_k.h).
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>

@@ -1,4 +1,6 @@
 // Q8_0: blocks of 32 int8 values with one fp16 scale (see quant/blocks.h).
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include <algorithm>
 #include <cmath>
 

@@ -1,5 +1,7 @@
 // Q8_1: blocks of 32 int8 activations with an fp16 scale and the fp16 of d·Σq (see quant/blocks.h).
 // Only a vec_dot type (for Q4_1 and Q5_1); never stored in model files.
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include <algorithm>
 #include <cmath>
 

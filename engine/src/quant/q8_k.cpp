@@ -1,5 +1,7 @@
 // Q8_K: super-blocks of 256 int8 activations with an f32 scale and per-16 sums (see quant/blocks_k.h).
 // Only a vec_dot type (for the K-quants and IQ4_XS); never stored in model files.
+#include "quant/exact_float.h"  // first: no fused multiply-adds (see there)
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
