@@ -34,6 +34,7 @@ private slots:
     void metadataIsCopied();
     void refusesQuantizedInput();
     void presetNamesAreCaseInsensitive();
+    void mixesOfALargerModel();
 };
 
 void TestQuantizeModel::everyPresetMatchesLlamaQuantize() {
@@ -96,8 +97,69 @@ void TestQuantizeModel::presetNamesAreCaseInsensitive() {
     QCOMPARE(find_quant_preset("IQ4_XS")->main_type, TensorType::IQ4_XS);
 }
 
+// llama.cpp's rules on a 32-layer GQA llama, where the 2-layer reference files cannot show them:
+// Q4_K_M gives Q6_K to attn_v and ffn_down of layers 0-3, 28-31 and every third layer from 6 to 27
+// ("use_more_bits"); Q3_K_M gives Q5_K to the first two attn_v and the ffn_down of layers 0-1 (n/16);
+// Q2_K gives attn_v Q4_K once 4 query heads share a KV head. Without output.weight the embeddings are
+// tied and token_embd gets the output's Q6_K; a row length no block divides falls back to F16.
+void TestQuantizeModel::mixesOfALargerModel() {
+    MixModelInfo model;
+    model.arch = "llama";
+    model.n_layer = 32;
+    model.n_head = 32;
+    model.n_head_kv = 8;
+    std::vector<MixTensor> tensors = {{"output.weight", TensorType::F16, {4096, 32000}},
+                                      {"output_norm.weight", TensorType::F32, {4096}},
+                                      {"token_embd.weight", TensorType::F16, {4096, 32000}}};
+    for (int l = 0; l < 32; ++l) {
+        const std::string b = "blk." + std::to_string(l) + ".";
+        tensors.push_back({b + "attn_output.weight", TensorType::F16, {4096, 4096}});
+        tensors.push_back({b + "attn_v.weight", TensorType::F16, {4096, 1024}});
+        tensors.push_back({b + "ffn_down.weight", TensorType::F16, {14336, 4096}});
+        tensors.push_back({b + "ffn_up.weight", TensorType::F16, {4096, 14336}});
+    }
+    auto type_of = [&](const std::vector<TensorType>& types, const std::string& name) {
+        for (size_t i = 0; i < tensors.size(); ++i)
+            if (tensors[i].name == name) return types[i];
+        return TensorType::I8;
+    };
+    auto layer = [](int l, const char* what) { return "blk." + std::to_string(l) + "." + what; };
+
+    const std::vector<TensorType> q4km = choose_tensor_types(*find_quant_preset("Q4_K_M"), model, tensors);
+    QCOMPARE(type_of(q4km, "output.weight"), TensorType::Q6_K);
+    QCOMPARE(type_of(q4km, "token_embd.weight"), TensorType::Q4_K);
+    QCOMPARE(type_of(q4km, "output_norm.weight"), TensorType::F32);
+    for (int l = 0; l < 32; ++l) {
+        const bool more = l < 4 || l >= 28 || (l >= 6 && (l - 6) % 3 == 0);
+        const TensorType bumped = more ? TensorType::Q6_K : TensorType::Q4_K;
+        QCOMPARE(type_of(q4km, layer(l, "attn_v.weight")), bumped);
+        QCOMPARE(type_of(q4km, layer(l, "ffn_down.weight")), bumped);
+        QCOMPARE(type_of(q4km, layer(l, "ffn_up.weight")), TensorType::Q4_K);
+        QCOMPARE(type_of(q4km, layer(l, "attn_output.weight")), TensorType::Q4_K);
+    }
+
+    const std::vector<TensorType> q3km = choose_tensor_types(*find_quant_preset("Q3_K_M"), model, tensors);
+    for (int l = 0; l < 32; ++l) {
+        QCOMPARE(type_of(q3km, layer(l, "attn_v.weight")), l < 2 ? TensorType::Q5_K : TensorType::Q4_K);
+        QCOMPARE(type_of(q3km, layer(l, "ffn_down.weight")), l < 2 ? TensorType::Q5_K : TensorType::Q4_K);
+        QCOMPARE(type_of(q3km, layer(l, "attn_output.weight")), TensorType::Q4_K);
+        QCOMPARE(type_of(q3km, layer(l, "ffn_up.weight")), TensorType::Q3_K);
+    }
+
+    const std::vector<TensorType> q2k = choose_tensor_types(*find_quant_preset("Q2_K"), model, tensors);
+    QCOMPARE(type_of(q2k, layer(5, "attn_v.weight")), TensorType::Q4_K);
+    QCOMPARE(type_of(q2k, layer(5, "ffn_down.weight")), TensorType::Q3_K);
+    QCOMPARE(type_of(q2k, layer(5, "ffn_up.weight")), TensorType::Q2_K);
+
+    tensors.erase(tensors.begin());  // no output.weight: tied embeddings
+    tensors.push_back({"blk.31.odd.weight", TensorType::F16, {100, 64}});
+    const std::vector<TensorType> tied = choose_tensor_types(*find_quant_preset("Q4_K_M"), model, tensors);
+    QCOMPARE(type_of(tied, "token_embd.weight"), TensorType::Q6_K);
+    QCOMPARE(type_of(tied, "blk.31.odd.weight"), TensorType::F16);
+}
+
 CHORD_TEST_MAIN(TestQuantizeModel, everyPresetMatchesLlamaQuantize, metadataIsCopied, refusesQuantizedInput,
-                presetNamesAreCaseInsensitive)
+                presetNamesAreCaseInsensitive, mixesOfALargerModel)
 #ifndef CHORD_TEST_NO_QT
 #include "test_quantize_model.moc"
 #endif
