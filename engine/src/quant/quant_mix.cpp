@@ -156,16 +156,13 @@ private:
             const int i_layer = layer_of(t, i_ffn_down_);
             const int n = n_layer_;
             if (f == kQ2_K) type = TensorType::Q3_K;
-            else if (f == kQ3_K_M)
-                type = i_layer < n / 16                                  ? TensorType::Q5_K
-                       : !is_falcon_ || use_more_bits(i_layer, n) ? TensorType::Q4_K
-                                                                           : TensorType::Q3_K;
-            else if (f == kQ3_K_L) type = is_falcon_ ? TensorType::Q4_K : TensorType::Q5_K;
+            else if (f == kQ3_K_M) {
+                if (i_layer < n / 16) type = TensorType::Q5_K;
+                else if (!is_falcon_ || use_more_bits(i_layer, n)) type = TensorType::Q4_K;
+            } else if (f == kQ3_K_L) type = is_falcon_ ? TensorType::Q4_K : TensorType::Q5_K;
             else if (f == kQ4_K_M) {
-                if (is_falcon_)
-                    type = i_layer < n / 16 ? TensorType::Q6_K
-                           : use_more_bits(i_layer, n) ? TensorType::Q5_K
-                                                       : TensorType::Q4_K;
+                if (is_falcon_ && i_layer < n / 16) type = TensorType::Q6_K;
+                else if (is_falcon_) type = use_more_bits(i_layer, n) ? TensorType::Q5_K : TensorType::Q4_K;
                 else if (use_more_bits(i_layer, n)) type = TensorType::Q6_K;
             } else if (i_layer < n / 8 && (f == kIQ4_NL || f == kIQ4_XS)) type = TensorType::Q5_K;
             else if (f == kQ5_K_M && use_more_bits(i_layer, n)) type = TensorType::Q6_K;
