@@ -167,6 +167,9 @@ private slots:
     void endOfGenerationSet();
     void pieceRendersByTokenKind();
     void spmRoundTrip();
+    void byteLevelBpeRoundTrip();
+    void bpeSpecialTokensAndEog();
+    void wordPieceAddsClsAndSep();
 };
 
 // llama.cpp's records for real models: prompt tokens with BOS, and the piece of every generated token.
@@ -270,6 +273,7 @@ void TestTokenizer::endOfGenerationSet() {
     const auto phi = load("tokenizer/ggml-vocab-phi-3.gguf");
     QCOMPARE(phi->vocab().eos, 32000);
     QCOMPARE(phi->vocab().eog, (std::vector<TokenId>{2, 32000, 32007}));
+    QCOMPARE(phi->vocab().eot, 32007);  // <|end|> is preferred over <|endoftext|>
     QVERIFY(phi->is_eog(32007));
     QVERIFY(!phi->is_eog(32010));
 }
@@ -287,24 +291,89 @@ void TestTokenizer::pieceRendersByTokenKind() {
     QCOMPARE(tok->piece(tok->vocab().size()), std::string());
 }
 
-// SentencePiece with byte fallback loses nothing: decoding gives the input with the space prefix.
-void TestTokenizer::spmRoundTrip() {
+namespace {
+
+// The 46 conformance inputs (the same text for every vocabulary).
+std::vector<std::string> conformance_inputs() {
     const std::string raw = read_file(shared_path("tokenizer/ggml-vocab-llama-spm.gguf.inp"));
     const std::string sep = "\n__ggml_vocab_test__\n";
-    for (const char* vocab : {"tokenizer/ggml-vocab-llama-spm.gguf", "models/stories260K.gguf"}) {
+    std::vector<std::string> cases;
+    size_t pos = 0;
+    while (pos < raw.size()) {
+        const size_t hit = raw.find(sep, pos);
+        cases.push_back(raw.substr(pos, hit == std::string::npos ? std::string::npos : hit - pos));
+        pos = hit == std::string::npos ? raw.size() : hit + sep.size();
+    }
+    return cases;
+}
+
+}  // namespace
+
+// SentencePiece with byte fallback loses nothing: decoding gives the input with the space prefix.
+void TestTokenizer::spmRoundTrip() {
+    const std::vector<std::string> cases = conformance_inputs();
+    QCOMPARE(cases.size(), size_t(46));
+    for (const char* vocab : {"tokenizer/ggml-vocab-llama-spm.gguf", "tokenizer/ggml-vocab-phi-3.gguf",
+                              "models/stories260K.gguf"}) {
         const auto tok = load(vocab);
-        size_t pos = 0;
-        int n = 0;
-        while (pos < raw.size()) {
-            const size_t hit = raw.find(sep, pos);
-            const std::string text = raw.substr(pos, hit == std::string::npos ? std::string::npos : hit - pos);
-            pos = hit == std::string::npos ? raw.size() : hit + sep.size();
+        for (const std::string& text : cases) {
             const std::string back = tok->decode(tok->encode(text, false, false));
             QVERIFY2(back == (text.empty() ? "" : " " + text), (std::string(vocab) + ": '" + text + "' → '" + back + "'").c_str());
-            ++n;
         }
-        QCOMPARE(n, 46);
     }
+}
+
+// Byte-level BPE covers every byte: decoding gives the input back exactly.
+void TestTokenizer::byteLevelBpeRoundTrip() {
+    const std::vector<std::string> cases = conformance_inputs();
+    for (const char* vocab : {"tokenizer/ggml-vocab-gpt-2.gguf", "tokenizer/ggml-vocab-mpt.gguf",
+                              "tokenizer/ggml-vocab-falcon.gguf", "tokenizer/ggml-vocab-starcoder.gguf",
+                              "tokenizer/ggml-vocab-refact.gguf", "tokenizer/ggml-vocab-deepseek-llm.gguf",
+                              "tokenizer/ggml-vocab-deepseek-coder.gguf", "tokenizer/derived/ggml-vocab-llama3.2-bpe.gguf"}) {
+        const auto tok = load(vocab);
+        for (const std::string& text : cases) {
+            const std::string back = tok->decode(tok->encode(text, false, false));
+            QVERIFY2(back == text, (std::string(vocab) + ": '" + text + "' → '" + back + "'").c_str());
+        }
+    }
+}
+
+void TestTokenizer::bpeSpecialTokensAndEog() {
+    const auto tok = load("tokenizer/derived/ggml-vocab-llama3.2-bpe.gguf");
+    const chord::Vocab& v = tok->vocab();
+    QCOMPARE(v.tokens[128000], std::string("<|begin_of_text|>"));
+    QCOMPARE(v.tokens[128009], std::string("<|eot_id|>"));
+    QCOMPARE(v.bos, 128000);
+    QCOMPARE(v.eos, 128009);
+    QVERIFY(v.ignore_merges);  // llama-bpe
+    // llama.cpp's EOG set for Llama 3: <|end_of_text|>, <|eom_id|>, <|eot_id|>.
+    QCOMPARE(v.eog, (std::vector<TokenId>{128001, 128008, 128009}));
+    QCOMPARE(v.eot, 128009);
+    QCOMPARE(v.eom, 128008);
+
+    const std::string chat = "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>";
+    const std::vector<TokenId> user = tok->encode(chat, false, false);
+    for (TokenId id : user) QVERIFY2(id < 128000, chat.c_str());
+    QCOMPARE(tok->decode(user), chat);  // typed text comes back as typed
+    const std::vector<TokenId> tmpl = tok->encode(chat, true, true);
+    QCOMPARE(tmpl, concat({{128000, 128006}, tok->encode("user", false, false), {128007},
+                           tok->encode("\n\nHi", false, false), {128009}}));
+    QCOMPARE(tok->decode(tmpl), std::string("user\n\nHi"));  // control tokens are not printed…
+    QCOMPARE(tok->decode(tmpl, true), "<|begin_of_text|>" + chat);  // …unless asked
+    QCOMPARE(tok->encode("\n", false, false), std::vector<TokenId>{v.nl});
+    QCOMPARE(tok->piece(v.nl), std::string("\n"));
+}
+
+void TestTokenizer::wordPieceAddsClsAndSep() {
+    const auto tok = load("tokenizer/ggml-vocab-bert-bge.gguf");
+    const chord::Vocab& v = tok->vocab();
+    QCOMPARE(v.tokens[101], std::string("[CLS]"));
+    QCOMPARE(v.tokens[102], std::string("[SEP]"));
+    const std::vector<TokenId> body = tok->encode("Hello World", false, false);
+    QCOMPARE(tok->encode("Hello World", true, false), concat({{101}, body, {102}}));
+    QCOMPARE(tok->encode("Hello World", false, false), tok->encode("hello   world", false, false));  // lowercased
+    QCOMPARE(tok->encode("[SEP]", false, true), std::vector<TokenId>{102});
+    QVERIFY(!contains(tok->encode("[SEP]", false, false), 102));
 }
 
 CHORD_TEST_MAIN(TestTokenizer, referencePromptsAndPieces, userTextNeverBecomesControlTokens,

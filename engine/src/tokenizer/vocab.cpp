@@ -145,13 +145,16 @@ void make_control(Vocab& v, TokenId id) {
     }
 }
 
-// The first (lowest id) token whose text is one of names, for an id the file left unset.
+// For an id the file left unset: the token with the earliest of names (the list is in order of
+// preference, so Llama 3's end of turn is <|eot_id|> rather than <|end_of_text|>). llama.cpp picks
+// whichever its hash map yields first; the preference order gives the ids its logs usually show.
 void detect_by_text(Vocab& v, TokenId& id, std::initializer_list<std::string_view> names) {
     if (id != -1) return;
-    for (TokenId i = 0; i < v.size(); ++i) {
-        if (is_any_of(v.tokens[i], names)) {
-            id = i;
-            make_control(v, i);
+    for (std::string_view name : names) {
+        const auto it = std::find(v.tokens.begin(), v.tokens.end(), name);
+        if (it != v.tokens.end()) {
+            id = static_cast<TokenId>(it - v.tokens.begin());
+            make_control(v, id);
             return;
         }
     }
