@@ -1,9 +1,12 @@
 # Cross-compile the Qt-free engine and its tests for aarch64; CTest runs them under qemu.
+# Libraries (spdlog, fmt) come from Debian multiarch (/usr/lib/aarch64-linux-gnu, e.g. libspdlog-dev:arm64),
+# so the host's root is searched too; CMAKE_LIBRARY_ARCHITECTURE keeps it to the arm64 directories.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
 set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
-set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu)
+set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
+set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu /)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)

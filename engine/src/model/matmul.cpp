@@ -1,32 +1,47 @@
 #include "model/matmul.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 
 #include "kernels/kernels.h"
 #include "threading/thread_pool.h"
 
 namespace chord {
 
+void AlignedBuffer::FreeAligned::operator()(uint8_t* p) const { std::free(p); }
+
+uint8_t* AlignedBuffer::reserve(size_t bytes) {
+    if (bytes > size_ || !data_) {
+        const size_t size = (std::max<size_t>(bytes, 64) + 63) / 64 * 64;
+        auto* p = static_cast<uint8_t*>(std::aligned_alloc(64, size));
+        if (!p) throw std::bad_alloc();
+        data_.reset(p);
+        size_ = size;
+    }
+    return data_.get();
+}
+
 namespace {
 
-// Converts n_tokens rows of x to the vec_dot type of `format`; returns the converted row stride.
-size_t convert_activations(const QuantFormat& format, const float* x, int64_t n_in, int64_t n_tokens,
-                           MatmulScratch& scratch) {
-    const QuantFormat* act = quant_format(format.vec_dot_type);
-    const size_t stride = row_bytes(format.vec_dot_type, n_in);
-    const size_t need = stride * static_cast<size_t>(n_tokens);
-    if (scratch.activations.size() < need) scratch.activations.resize(need);
-    const auto convert = act->quantize_activations ? act->quantize_activations : act->quantize_row;
-    for (int64_t t = 0; t < n_tokens; ++t)
-        convert(x + t * n_in, scratch.activations.data() + static_cast<size_t>(t) * stride, n_in);
-    return stride;
+// Converts x with the table's conversion, groups of tokens in parallel; returns the converted buffer.
+const uint8_t* convert_activations(const Kernels& k, const QuantFormat& format, const float* x, int64_t n_in,
+                                   int64_t n_tokens, ThreadPool& pool, MatmulScratch& scratch) {
+    uint8_t* act = scratch.activations.reserve(k.activation_bytes(format, n_in, n_tokens));
+    const int64_t n_groups = (n_tokens + kActivationTokenGroup - 1) / kActivationTokenGroup;
+    pool.run(n_groups, [&](int64_t g, int) {
+        const int64_t t0 = g * kActivationTokenGroup;
+        const int64_t t1 = std::min(n_tokens, t0 + kActivationTokenGroup);
+        k.convert_activations(format, x, n_in, n_tokens, t0, t1, act);
+    });
+    return act;
 }
 
 }  // namespace
 
 void matmul_shared_input(const MatmulTarget* targets, int n_targets, const float* x, int64_t n_tokens, ThreadPool& pool,
                          MatmulScratch& scratch) {
-    // Targets sharing an input usually share a type; convert once per distinct vec_dot type.
+    // Conversion depends only on the vec_dot type: targets sharing one are converted once.
     int64_t total_rows = 0;
     for (int i = 0; i < n_targets; ++i) total_rows += targets[i].w->n_out;
     const int64_t n_in = targets[0].w->n_in;
@@ -37,17 +52,17 @@ void matmul_shared_input(const MatmulTarget* targets, int n_targets, const float
         for (int i = 0; i < n_targets; ++i) matmul(*targets[i].w, x, n_tokens, targets[i].y, pool, scratch);
         return;
     }
-    const size_t stride = convert_activations(first, x, n_in, n_tokens, scratch);
-    const uint8_t* act = scratch.activations.data();
     const Kernels& k = kernels();
+    const uint8_t* act = convert_activations(k, first, x, n_in, n_tokens, pool, scratch);
 
-    // Rows of all targets form one range split across threads; 16-row chunks keep weights in cache
-    // while every token of the batch uses them.
-    constexpr int64_t kChunk = 16;
-    const int64_t n_chunks = (total_rows + kChunk - 1) / kChunk;
-    pool.run(n_chunks, [&](int64_t chunk, int) {
-        int64_t r0 = chunk * kChunk;
-        const int64_t r_end = std::min(total_rows, r0 + kChunk);
+    // Rows of all targets form one range split across threads. Decode streams each row once, so small
+    // chunks balance the threads; a batch reuses each chunk of rows for all its tokens, so larger chunks
+    // re-read the (larger) activations less often.
+    const int64_t chunk = n_tokens >= kActivationTokenGroup ? 64 : 16;
+    const int64_t n_chunks = (total_rows + chunk - 1) / chunk;
+    pool.run(n_chunks, [&](int64_t c, int) {
+        int64_t r0 = c * chunk;
+        const int64_t r_end = std::min(total_rows, r0 + chunk);
         int target = 0;
         int64_t base = 0;
         while (r0 >= base + targets[target].w->n_out) base += targets[target++].w->n_out;
@@ -55,7 +70,7 @@ void matmul_shared_input(const MatmulTarget* targets, int n_targets, const float
             const WeightMatrix& w = *targets[target].w;
             const int64_t local0 = r0 - base;
             const int64_t local1 = std::min(w.n_out, r_end - base);
-            k.gemm_rows(w, local0, local1, act, stride, n_tokens, targets[target].y);
+            k.gemm_rows(w, local0, local1, act, n_tokens, targets[target].y);
             r0 = base + local1;
             base += w.n_out;
             ++target;

@@ -1,0 +1,28 @@
+#pragma once
+// Entry points of the AVX2+FMA kernels (compiled with -mavx2 -mfma -mf16c; only reached through the table).
+#include <cstdint>
+
+#include "kernels/q8_activations.h"
+
+namespace chord {
+
+struct QuantFormat;
+struct WeightMatrix;
+
+namespace avx2 {
+
+// Below this many tokens a batch uses the per-token kernels; from it on, 16-token groups (q8_activations.h).
+constexpr int64_t kMinGroupedTokens = 4;
+
+void convert_q8_0(const float* x, int64_t n_in, int64_t t0, int64_t t1, const Q8ActivationLayout& layout, uint8_t* act);
+void convert_widened(const QuantFormat& w, const float* x, int64_t n_in, int64_t t0, int64_t t1, float* act);
+
+void gemm_q4_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8ActivationLayout& layout, const uint8_t* act,
+               float* y);
+void gemm_q8_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8ActivationLayout& layout, const uint8_t* act,
+               float* y);
+void silu_mul(float* gate, const float* up, int64_t n);
+void gemm_float(const WeightMatrix& w, int64_t row0, int64_t row1, const float* act, int64_t n_tokens, float* y);
+
+}  // namespace avx2
+}  // namespace chord

@@ -1,0 +1,56 @@
+// The AVX2+FMA kernel table: SIMD kernels for Q4_0, Q8_0, F16, BF16 and F32 weights; other types
+// go through the scalar reference on plain rows.
+#include "kernels/avx2/avx2_kernels.h"
+#include "kernels/kernels.h"
+#include "kernels/reference_kernels.h"
+#include "model/weights.h"
+#include "quant/quant.h"
+
+namespace chord {
+
+namespace {
+
+size_t activation_bytes(const QuantFormat& w, int64_t n_in, int64_t n_tokens) {
+    return simd_activation_bytes(w, n_in, n_tokens, avx2::kMinGroupedTokens);
+}
+
+void convert(const QuantFormat& w, const float* x, int64_t n_in, int64_t n_tokens, int64_t t0, int64_t t1,
+             uint8_t* act) {
+    switch (simd_activation_kind(w)) {
+        case SimdActivationKind::Q8_0:
+            avx2::convert_q8_0(x, n_in, t0, t1, q8_activation_layout(n_in, n_tokens, n_tokens >= avx2::kMinGroupedTokens),
+                                 act);
+            return;
+        case SimdActivationKind::Widened:
+            avx2::convert_widened(w, x, n_in, t0, t1, reinterpret_cast<float*>(act));
+            return;
+        case SimdActivationKind::Reference: break;
+    }
+    reference_convert_activations(w, x, n_in, t0, t1, act);
+}
+
+void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, int64_t n_tokens, float* y) {
+    switch (simd_activation_kind(*w.format)) {
+        case SimdActivationKind::Q8_0: {
+            const Q8ActivationLayout l = q8_activation_layout(w.n_in, n_tokens, n_tokens >= avx2::kMinGroupedTokens);
+            if (w.type == TensorType::Q4_0) avx2::gemm_q4_0(w, row0, row1, l, act, y);
+            else if (w.type == TensorType::Q8_0) avx2::gemm_q8_0(w, row0, row1, l, act, y);
+            else reference_gemm_rows(w, row0, row1, act + l.rows, l.row_stride, n_tokens, y);
+            return;
+        }
+        case SimdActivationKind::Widened:
+            avx2::gemm_float(w, row0, row1, reinterpret_cast<const float*>(act), n_tokens, y);
+            return;
+        case SimdActivationKind::Reference: break;
+    }
+    reference_gemm_rows(w, row0, row1, act, reference_activation_bytes(*w.format, w.n_in, 1), n_tokens, y);
+}
+
+const Kernels kAvx2{SimdLevel::Avx2, "AVX2+FMA", activation_bytes, convert, gemm_rows,
+                     avx2::silu_mul};
+
+}  // namespace
+
+const Kernels* avx2_kernels() { return &kAvx2; }
+
+}  // namespace chord

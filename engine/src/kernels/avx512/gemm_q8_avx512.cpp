@@ -1,0 +1,211 @@
+// AVX-512 VNNI integer dots for Q4_0 and Q8_0 weights with Q8_0 activations.
+//
+// vpdpbusd multiplies unsigned by signed bytes, so weights enter unsigned: Q4_0 nibbles as stored (q+8),
+// Q8_0 bytes with the sign bit flipped (q+128). Each block's integer sum then starts from the
+// activation's precomputed −8·Σa or −128·Σa, which makes it exactly Σ q·a as in the scalar reference;
+// the block scales are applied in float afterwards.
+//
+// Both paths add each row's blocks in order, acc = fma(float(block sum), d_w·d_a, acc), as llama.cpp's
+// repacked Q4_0 kernels do (the reference logits were made with those).
+// Per token (decode): 8 rows × one token, one weight block per 256-bit multiply-add, the 8 block sums
+// reduced into the lanes of one register (a row per lane).
+// Batches: 16 tokens sit in the 16 lanes of a register (Q8TokenGroupBlock), each 4-byte quad of a
+// weight row is broadcast to all lanes, so one vpdpbusd does 16 tokens × 4 elements and a tile of
+// 4 rows × 32 tokens keeps 8 integer and 8 float accumulators in registers.
+#include "kernels/x86_intrinsics.h"
+
+#include <cstring>
+
+#include "kernels/avx512/avx512_kernels.h"
+#include "model/weights.h"
+#include "quant/blocks.h"
+
+namespace chord::avx512 {
+
+namespace {
+
+int32_t load_i32(const uint8_t* p) {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
+struct Q4_0 {
+    using Block = BlockQ4_0;
+    static const int32_t* bias(const Q8ActivationLayout& l, const uint8_t* act) {
+        return reinterpret_cast<const int32_t*>(act + l.bias8);
+    }
+    static const int32_t* group_bias(const Q8TokenGroupBlock& g) { return g.bias8; }
+    // The 32 weights of a block as unsigned bytes in element order.
+    static __m256i unpack(const Block& b) {
+        const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b.qs));
+        const __m256i both = _mm256_set_m128i(_mm_srli_epi16(q, 4), q);
+        return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+    }
+    // Elements 4g…4g+3 of a block (g in 0…7), broadcast to every lane, as unsigned bytes.
+    static __m512i quad(const Block& b, int g) {
+        const __m512i raw = _mm512_set1_epi32(load_i32(b.qs + 4 * (g & 3)));
+        return _mm512_and_si512(g < 4 ? raw : _mm512_srli_epi32(raw, 4), _mm512_set1_epi8(0x0F));
+    }
+};
+
+struct Q8_0 {
+    using Block = BlockQ8_0;
+    static const int32_t* bias(const Q8ActivationLayout& l, const uint8_t* act) {
+        return reinterpret_cast<const int32_t*>(act + l.bias128);
+    }
+    static const int32_t* group_bias(const Q8TokenGroupBlock& g) { return g.bias128; }
+    static __m256i unpack(const Block& b) {
+        const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs));
+        return _mm256_xor_si256(q, _mm256_set1_epi8(static_cast<char>(0x80)));
+    }
+    static __m512i quad(const Block& b, int g) {
+        const __m512i raw = _mm512_set1_epi32(load_i32(reinterpret_cast<const uint8_t*>(b.qs) + 4 * g));
+        return _mm512_xor_si512(raw, _mm512_set1_epi8(static_cast<char>(0x80)));
+    }
+};
+
+// Sums the 8 lanes of each of s[0..7]: lane r of the result is Σ s[r].
+__m256i reduce8(const __m256i s[8]) {
+    const __m256i t01 = _mm256_hadd_epi32(s[0], s[1]);
+    const __m256i t23 = _mm256_hadd_epi32(s[2], s[3]);
+    const __m256i t45 = _mm256_hadd_epi32(s[4], s[5]);
+    const __m256i t67 = _mm256_hadd_epi32(s[6], s[7]);
+    const __m256i u0 = _mm256_hadd_epi32(t01, t23);  // [rows 0-3 low halves | rows 0-3 high halves]
+    const __m256i u1 = _mm256_hadd_epi32(t45, t67);
+    return _mm256_add_epi32(_mm256_permute2x128_si256(u0, u1, 0x20), _mm256_permute2x128_si256(u0, u1, 0x31));
+}
+
+// 8 consecutive rows × one token, rows in the 8 lanes of the accumulator: every row accumulates its
+// blocks in order, acc = fma(float(block sum), d_w·d_a, acc), the order of llama.cpp's repacked Q4_0
+// kernels. Rows past row_end repeat the last row and are not stored.
+template <typename F>
+void eight_rows_one_token(const WeightMatrix& w, int64_t r0, int64_t row_end, const BlockQ8_0* a, const float* da,
+                          const int32_t* bias, float* y) {
+    using Block = typename F::Block;
+    const Block* rows[8];
+    int32_t offsets[8];
+    for (int i = 0; i < 8; ++i) {
+        const int64_t r = r0 + i < row_end ? r0 + i : row_end - 1;
+        rows[i] = reinterpret_cast<const Block*>(w.data + static_cast<size_t>(r) * w.row_bytes);
+        offsets[i] = static_cast<int32_t>(reinterpret_cast<const uint8_t*>(rows[i]) - reinterpret_cast<const uint8_t*>(rows[0]));
+    }
+    const __m256i row_offsets = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(offsets));
+    const int64_t nb = w.n_in / kQK8_0;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t k = 0; k < nb; ++k) {
+        const __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[k].qs));
+        __m256i s[8];
+        for (int i = 0; i < 8; ++i) s[i] = _mm256_dpbusd_epi32(_mm256_setzero_si256(), F::unpack(rows[i][k]), av);
+        const __m256i sums = _mm256_add_epi32(reduce8(s), _mm256_set1_epi32(bias[k]));
+        // The 8 rows' fp16 scales: gather the dword at each block's start (d is its low half).
+        const __m256i d32 = _mm256_i32gather_epi32(reinterpret_cast<const int*>(&rows[0][k].d), row_offsets, 1);
+        const __m256 dw = _mm256_cvtph_ps(_mm256_cvtepi32_epi16(d32));
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(dw, _mm256_set1_ps(da[k])), acc);
+    }
+    const int64_t n = row_end - r0 < 8 ? row_end - r0 : 8;
+    _mm256_mask_storeu_ps(y + r0, static_cast<__mmask8>((1u << n) - 1u), acc);
+}
+
+template <typename F>
+void gemm_per_token(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8ActivationLayout& l, const uint8_t* act,
+                    float* y) {
+    const int64_t nb = l.n_blocks;
+    const float* scales = reinterpret_cast<const float*>(act + l.scales);
+    const int32_t* bias = F::bias(l, act);
+    for (int64_t r = row0; r < row1; r += 8)
+        for (int64_t t = 0; t < l.n_tokens; ++t) {
+            const auto* a = reinterpret_cast<const BlockQ8_0*>(act + l.rows + static_cast<size_t>(t) * l.row_stride);
+            eight_rows_one_token<F>(w, r, row1, a, scales + t * nb, bias + t * nb, y + t * w.n_out);
+        }
+}
+
+// R rows × C groups of 16 tokens. groups[c] points at group c's n_blocks blocks.
+template <typename F, int R, int C>
+void tile_grouped(const typename F::Block* const* wrows, const Q8TokenGroupBlock* const* groups, int64_t nb,
+                  __m512 result[R][C]) {
+    __m512 facc[R][C];
+    for (int r = 0; r < R; ++r)
+        for (int c = 0; c < C; ++c) facc[r][c] = _mm512_setzero_ps();
+    for (int64_t k = 0; k < nb; ++k) {
+        __m512i iacc[R][C];
+        for (int c = 0; c < C; ++c) {
+            const __m512i b = _mm512_loadu_si512(F::group_bias(groups[c][k]));
+            for (int r = 0; r < R; ++r) iacc[r][c] = b;
+        }
+#pragma GCC unroll 8
+        for (int g = 0; g < 8; ++g) {
+            __m512i wq[R];
+            for (int r = 0; r < R; ++r) wq[r] = F::quad(wrows[r][k], g);
+#pragma GCC unroll 2
+            for (int c = 0; c < C; ++c) {
+                const __m512i av = _mm512_loadu_si512(groups[c][k].qs[g]);
+#pragma GCC unroll 4
+                for (int r = 0; r < R; ++r) iacc[r][c] = _mm512_dpbusd_epi32(iacc[r][c], wq[r], av);
+            }
+        }
+        for (int c = 0; c < C; ++c) {
+            const __m512 da = _mm512_loadu_ps(groups[c][k].d);
+            for (int r = 0; r < R; ++r) {
+                const __m512 scale = _mm512_mul_ps(_mm512_set1_ps(_cvtsh_ss(wrows[r][k].d)), da);
+                facc[r][c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(iacc[r][c]), scale, facc[r][c]);
+            }
+        }
+    }
+    for (int r = 0; r < R; ++r)
+        for (int c = 0; c < C; ++c) result[r][c] = facc[r][c];
+}
+
+template <typename F, int R, int C>
+void run_tile(const WeightMatrix& w, int64_t r, int64_t g, const Q8ActivationLayout& l, const uint8_t* act, float* y) {
+    using Block = typename F::Block;
+    const Block* rows[R];
+    for (int i = 0; i < R; ++i) rows[i] = reinterpret_cast<const Block*>(w.data + static_cast<size_t>(r + i) * w.row_bytes);
+    const auto* all = reinterpret_cast<const Q8TokenGroupBlock*>(act + l.groups);
+    const Q8TokenGroupBlock* groups[C];
+    for (int c = 0; c < C; ++c) groups[c] = all + (g + c) * l.n_blocks;
+    __m512 result[R][C];
+    tile_grouped<F, R, C>(rows, groups, l.n_blocks, result);
+    alignas(64) float lanes[16];
+    for (int c = 0; c < C; ++c) {
+        const int64_t t0 = (g + c) * kTokenGroupLanes;
+        const int64_t n = l.n_tokens - t0 < kTokenGroupLanes ? l.n_tokens - t0 : kTokenGroupLanes;
+        for (int i = 0; i < R; ++i) {
+            _mm512_store_ps(lanes, result[i][c]);
+            for (int64_t lane = 0; lane < n; ++lane) y[(t0 + lane) * w.n_out + r + i] = lanes[lane];
+        }
+    }
+}
+
+template <typename F, int C>
+void rows_grouped(const WeightMatrix& w, int64_t row0, int64_t row1, int64_t g, const Q8ActivationLayout& l,
+                  const uint8_t* act, float* y) {
+    int64_t r = row0;
+    for (; r + 4 <= row1; r += 4) run_tile<F, 4, C>(w, r, g, l, act, y);
+    for (; r < row1; ++r) run_tile<F, 1, C>(w, r, g, l, act, y);
+}
+
+template <typename F>
+void gemm(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8ActivationLayout& l, const uint8_t* act, float* y) {
+    if (l.n_groups == 0) {
+        gemm_per_token<F>(w, row0, row1, l, act, y);
+        return;
+    }
+    int64_t g = 0;
+    for (; g + 2 <= l.n_groups; g += 2) rows_grouped<F, 2>(w, row0, row1, g, l, act, y);
+    if (g < l.n_groups) rows_grouped<F, 1>(w, row0, row1, g, l, act, y);
+}
+
+}  // namespace
+
+void gemm_q4_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8ActivationLayout& layout, const uint8_t* act,
+               float* y) {
+    gemm<Q4_0>(w, row0, row1, layout, act, y);
+}
+
+void gemm_q8_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8ActivationLayout& layout, const uint8_t* act,
+               float* y) {
+    gemm<Q8_0>(w, row0, row1, layout, act, y);
+}
+
+}  // namespace chord::avx512

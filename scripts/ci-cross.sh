@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# aarch64: cross-compiles the Qt-free engine and its tests (preset "aarch64", g++-aarch64-linux-gnu) and
+# runs them with CTest under qemu-aarch64 twice:
+#   default CPU ("max": dotprod and fp16, so the "NEON+dotprod" kernels run), then
+#   QEMU_CPU=cortex-a53 (no dotprod, no fp16: the NEON fallbacks run; a leaked instruction is SIGILL).
+# Needs: g++-aarch64-linux-gnu qemu-user, and spdlog/fmt for arm64 from Debian multiarch:
+#   dpkg --add-architecture arm64 && apt-get update && apt-get install libspdlog-dev:arm64 libfmt-dev:arm64
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in aarch64-linux-gnu-g++ qemu-aarch64; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install g++-aarch64-linux-gnu qemu-user)"; exit 1; }
+done
+[ -e /usr/lib/aarch64-linux-gnu/cmake/spdlog ] ||
+  { echo "spdlog for arm64 is missing: dpkg --add-architecture arm64 && apt-get update && apt-get install libspdlog-dev:arm64 libfmt-dev:arm64"; exit 1; }
+
+cmake --preset aarch64 > /dev/null
+cmake --build --preset aarch64 -j2
+echo "== qemu-aarch64, default CPU (dotprod, fp16)"
+ctest --preset aarch64 -j2
+echo "== qemu-aarch64 -cpu cortex-a53 (no dotprod, no fp16)"
+QEMU_CPU=cortex-a53 ctest --preset aarch64 -j2

@@ -1,0 +1,203 @@
+// Matmul kernels of every table this CPU runs against the scalar reference (each format's vec_dot on
+// activations converted by the format's own scalar code), with lengths that exercise tails, partial
+// tiles and partial token groups.
+//
+// Bounds (max |Δ| / max |ref| over the whole output):
+//   - Q4_0 / Q8_0: the integer block sums are exact in every table; only the float accumulation of the
+//     scaled block sums is reordered (SIMD lanes vs one running sum): ≤ 1e-5.
+//   - F16: every table keeps ggml's AVX-512 summation order, so results are bit-identical (0).
+//   - F32 / BF16: the reference sums exact products in double, the SIMD tables in float: ≤ 1e-5.
+//   - other types fall back to the reference code in every table: bit-identical.
+// The Q8_0 activation conversion itself must produce the reference's bytes exactly, and a matmul
+// through the thread pool must give the same bits with 1 and 2 threads.
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "chord_test.h"
+#include "kernels/kernels.h"
+#include "model/matmul.h"
+#include "model/weights.h"
+#include "quant/quant.h"
+#include "threading/thread_pool.h"
+
+namespace {
+
+using chord::TensorType;
+
+std::vector<const chord::Kernels*> tables() {
+    std::vector<const chord::Kernels*> out;
+    for (auto level : {chord::SimdLevel::Scalar, chord::SimdLevel::Avx2, chord::SimdLevel::Avx512, chord::SimdLevel::Neon})
+        if (const chord::Kernels* k = chord::kernels_for(level)) out.push_back(k);
+    return out;
+}
+
+std::vector<float> random_floats(size_t n, uint32_t seed, float scale) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> dist(0.0f, scale);
+    std::vector<float> v(n);
+    for (auto& x : v) x = dist(rng);
+    return v;
+}
+
+// A weight matrix of random values quantized with the format's reference quantizer.
+struct TestMatrix {
+    std::vector<uint8_t> bytes;
+    chord::WeightMatrix w;
+    TestMatrix(TensorType type, int64_t n_in, int64_t n_out, uint32_t seed) {
+        w.type = type;
+        w.format = chord::quant_format(type);
+        w.n_in = n_in;
+        w.n_out = n_out;
+        w.row_bytes = chord::row_bytes(type, n_in);
+        bytes.resize(w.row_bytes * static_cast<size_t>(n_out));
+        const std::vector<float> f = random_floats(static_cast<size_t>(n_in * n_out), seed, 0.05f);
+        for (int64_t r = 0; r < n_out; ++r) w.format->quantize_row(&f[static_cast<size_t>(r * n_in)], &bytes[w.row_bytes * static_cast<size_t>(r)], n_in);
+        w.data = bytes.data();
+    }
+};
+
+// y[t][r] through the scalar reference.
+std::vector<float> reference_product(const chord::WeightMatrix& w, const std::vector<float>& x, int64_t n_tokens) {
+    const chord::QuantFormat* act = chord::quant_format(w.format->vec_dot_type);
+    const auto convert = act->quantize_activations ? act->quantize_activations : act->quantize_row;
+    std::vector<uint8_t> a(chord::row_bytes(w.format->vec_dot_type, w.n_in));
+    std::vector<float> y(static_cast<size_t>(n_tokens * w.n_out));
+    for (int64_t t = 0; t < n_tokens; ++t) {
+        convert(&x[static_cast<size_t>(t * w.n_in)], a.data(), w.n_in);
+        for (int64_t r = 0; r < w.n_out; ++r)
+            y[static_cast<size_t>(t * w.n_out + r)] = w.format->vec_dot(w.row(r), a.data(), w.n_in);
+    }
+    return y;
+}
+
+// y through one table, rows computed in two uneven ranges (as the pool's chunks would).
+std::vector<float> table_product(const chord::Kernels& k, const chord::WeightMatrix& w, const std::vector<float>& x,
+                                 int64_t n_tokens, std::vector<uint8_t>* act_out = nullptr) {
+    std::vector<uint8_t> act(k.activation_bytes(*w.format, w.n_in, n_tokens) + 64);
+    uint8_t* aligned = act.data() + (64 - reinterpret_cast<uintptr_t>(act.data()) % 64) % 64;
+    for (int64_t t0 = 0; t0 < n_tokens; t0 += chord::kActivationTokenGroup) {
+        const int64_t t1 = std::min(n_tokens, t0 + chord::kActivationTokenGroup);
+        k.convert_activations(*w.format, x.data(), w.n_in, n_tokens, t0, t1, aligned);
+    }
+    std::vector<float> y(static_cast<size_t>(n_tokens * w.n_out), NAN);
+    const int64_t split = std::min<int64_t>(5, w.n_out);
+    k.gemm_rows(w, 0, split, aligned, n_tokens, y.data());
+    k.gemm_rows(w, split, w.n_out, aligned, n_tokens, y.data());
+    if (act_out) act_out->assign(aligned, aligned + k.activation_bytes(*w.format, w.n_in, n_tokens));
+    return y;
+}
+
+double relative_error(const std::vector<float>& got, const std::vector<float>& ref) {
+    double max_ref = 0.0, max_diff = 0.0;
+    for (size_t i = 0; i < ref.size(); ++i) {
+        max_ref = std::max(max_ref, std::fabs(static_cast<double>(ref[i])));
+        const double d = std::fabs(static_cast<double>(got[i]) - static_cast<double>(ref[i]));
+        max_diff = std::isnan(d) ? INFINITY : std::max(max_diff, d);
+    }
+    return max_ref > 0.0 ? max_diff / max_ref : max_diff;
+}
+
+std::string describe(const chord::Kernels& k, TensorType type, int64_t n_in, int64_t n_out, int64_t n_tokens, double err) {
+    return std::string(k.name) + " " + std::string(chord::tensor_type_name(type)) + " n_in=" + std::to_string(n_in) +
+           " rows=" + std::to_string(n_out) + " tokens=" + std::to_string(n_tokens) + ": rel err " + std::to_string(err);
+}
+
+void check_type(TensorType type, const std::vector<int64_t>& lengths, double bound) {
+    const int64_t n_out = 13;  // a partial 4-row and 2-row tile
+    for (const chord::Kernels* k : tables()) {
+        for (int64_t n_in : lengths) {
+            const TestMatrix m(type, n_in, n_out, static_cast<uint32_t>(n_in));
+            for (int64_t n_tokens : {1, 2, 3, 5, 16, 17, 35}) {
+                const std::vector<float> x = random_floats(static_cast<size_t>(n_in * n_tokens), 7u + static_cast<uint32_t>(n_tokens), 1.0f);
+                const std::vector<float> ref = reference_product(m.w, x, n_tokens);
+                const std::vector<float> got = table_product(*k, m.w, x, n_tokens);
+                const double err = relative_error(got, ref);
+                QVERIFY2(err <= bound, describe(*k, type, n_in, n_out, n_tokens, err).c_str());
+            }
+        }
+    }
+}
+
+// Lengths in blocks of 32: 1, 7, 31, 33, 255 blocks (tails of every unrolled loop).
+const std::vector<int64_t> kBlockLengths = {32, 224, 992, 1056, 8160};
+// Float rows: any length.
+const std::vector<int64_t> kFloatLengths = {1, 7, 31, 33, 64, 255, 4097};
+
+}  // namespace
+
+class TestKernels : public QObject {
+    Q_OBJECT
+private slots:
+    void q4_0();
+    void q8_0();
+    void f16IsBitIdentical();
+    void bf16();
+    void f32();
+    void fallbackTypes();
+    void q8_0ConversionIsExact();
+    void sameBitsForOneAndTwoThreads();
+};
+
+void TestKernels::q4_0() { check_type(TensorType::Q4_0, kBlockLengths, 1e-5); }
+void TestKernels::q8_0() { check_type(TensorType::Q8_0, kBlockLengths, 1e-5); }
+void TestKernels::f16IsBitIdentical() { check_type(TensorType::F16, kFloatLengths, 0.0); }
+void TestKernels::bf16() { check_type(TensorType::BF16, kFloatLengths, 1e-5); }
+void TestKernels::f32() { check_type(TensorType::F32, kFloatLengths, 1e-5); }
+
+void TestKernels::fallbackTypes() {
+    check_type(TensorType::Q5_0, {32, 224}, 0.0);
+    check_type(TensorType::Q4_1, {32, 224}, 0.0);
+    check_type(TensorType::Q4_K, {256, 512}, 0.0);
+    check_type(TensorType::Q6_K, {256, 512}, 0.0);
+}
+
+void TestKernels::q8_0ConversionIsExact() {
+    const chord::QuantFormat* q8 = chord::quant_format(TensorType::Q8_0);
+    const int64_t n_in = 1056;
+    for (const chord::Kernels* k : tables()) {
+        for (int64_t n_tokens : {1, 17}) {
+            const TestMatrix m(TensorType::Q4_0, n_in, 1, 1u);
+            std::vector<float> x = random_floats(static_cast<size_t>(n_in * n_tokens), 99u, 1.0f);
+            // Values exactly halfway between two codes after scaling, and an all-zero block.
+            x[0] = 127.0f;
+            x[1] = 0.5f;
+            x[2] = -2.5f;
+            for (int i = 32; i < 64; ++i) x[static_cast<size_t>(i)] = 0.0f;
+            std::vector<uint8_t> act;
+            table_product(*k, m.w, x, n_tokens, &act);
+            const size_t stride = chord::row_bytes(TensorType::Q8_0, n_in);
+            std::vector<uint8_t> ref(stride);
+            for (int64_t t = 0; t < n_tokens; ++t) {
+                q8->quantize_activations(&x[static_cast<size_t>(t * n_in)], ref.data(), n_in);
+                // Every table keeps ggml's rows first (kernels/q8_activations.h; the scalar table has only rows).
+                QVERIFY2(std::memcmp(ref.data(), act.data() + static_cast<size_t>(t) * stride, stride) == 0,
+                         (std::string(k->name) + ": token " + std::to_string(t)).c_str());
+            }
+        }
+    }
+}
+
+void TestKernels::sameBitsForOneAndTwoThreads() {
+    for (TensorType type : {TensorType::Q4_0, TensorType::Q8_0, TensorType::F16, TensorType::F32}) {
+        const TestMatrix m(type, 512, 203, 5u);
+        for (int64_t n_tokens : {1, 3, 40}) {
+            const std::vector<float> x = random_floats(static_cast<size_t>(512 * n_tokens), 11u, 1.0f);
+            std::vector<float> y1(static_cast<size_t>(203 * n_tokens)), y2(y1.size());
+            chord::MatmulScratch s1, s2;
+            chord::ThreadPool one(1), two(2);
+            chord::matmul(m.w, x.data(), n_tokens, y1.data(), one, s1);
+            chord::matmul(m.w, x.data(), n_tokens, y2.data(), two, s2);
+            QVERIFY2(std::memcmp(y1.data(), y2.data(), y1.size() * sizeof(float)) == 0,
+                     (std::string(chord::tensor_type_name(type)) + " tokens=" + std::to_string(n_tokens)).c_str());
+        }
+    }
+}
+
+CHORD_TEST_MAIN(TestKernels, q4_0, q8_0, f16IsBitIdentical, bf16, f32, fallbackTypes, q8_0ConversionIsExact,
+                sameBitsForOneAndTwoThreads)
+#ifndef CHORD_TEST_NO_QT
+#include "test_kernels.moc"
+#endif
