@@ -71,6 +71,11 @@ wait_quiet() {
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 log "uptime: $(uptime)"
 log "results in $out"
+# What was measured: the commit, and whether the engine's sources had uncommitted changes when it ran.
+{
+  echo "commit $(git -C "$repo" rev-parse --short HEAD), $(git -C "$repo" status --porcelain -- engine | wc -l) uncommitted engine paths; binaries built $(date -u -r "$bench" +%H:%M:%SZ)"
+  echo "start $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uptime)"
+} > "$out/build.txt"
 
 # 1. Models (deterministic: an existing file from the same command is identical).
 IFS=, read -r -a type_list <<< "$types"
@@ -96,11 +101,18 @@ else
   echo "skipped (apt-get install -y python3-numpy)" > "$out/make_model-check.status"
 fi
 
-# 3. Interleaved runs.
+# 3. Interleaved runs (A B, A B …): each round measures the memory bandwidth (it drifts on this machine),
+#    then every model with Chord and with llama.cpp, one right after the other.
 for t in "${type_list[@]}"; do
-  f="$models/chord-tinyllama-1.1b-$t.gguf"
-  sha256sum "$f" | cut -d' ' -f1 > "$out/$t.sha256"
-  for ((r = 1; r <= rounds; r++)); do
+  sha256sum "$models/chord-tinyllama-1.1b-$t.gguf" | cut -d' ' -f1 > "$out/$t.sha256"
+done
+for ((r = 1; r <= rounds; r++)); do
+  if [[ -x "$ref/bw" ]]; then
+    log "round $r: memory bandwidth (bw.c, $threads threads, 1 GiB arrays)"
+    OMP_NUM_THREADS="$threads" "$ref/bw" 1024 3 > "$out/bw.$r.txt"
+  fi
+  for t in "${type_list[@]}"; do
+    f="$models/chord-tinyllama-1.1b-$t.gguf"
     busy=$(wait_quiet)
     log "round $r $t: chord-bench (other CPU $busy cores; load $(cut -d' ' -f1 /proc/loadavg))"
     "$bench" -m "$f" -p "$pp" -n "$tg" -t "$threads" -r "$reps" --attn flash -o json > "$out/$t.chord.$r.json"
@@ -114,5 +126,6 @@ for t in "${type_list[@]}"; do
 done
 
 # 4. The table.
+echo "end $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uptime)" >> "$out/build.txt"
 node "$repo/scripts/bench/compare-table.mjs" "$out" "$types" "$rounds" "$pp" "$tg" | tee "$out/table.md"
 log "uptime: $(uptime)"
