@@ -20,11 +20,17 @@ Q_IMPORT_QML_PLUGIN(ChordPlugin)
 
 namespace {
 
-// Modes that never show a window run offscreen unless the caller chose a platform (xvfb, say).
+// Modes that never show a window (self-test, --version, --help) run offscreen unless the caller chose a
+// platform, so they work without a display (installer tests, ssh).
 void useOffscreenForHeadlessModes(int argc, char** argv) {
+    if (!qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) return;
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--self-test") == 0 && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-            qputenv("QT_QPA_PLATFORM", "offscreen");
+        for (const char* option : {"--self-test", "--version", "-v", "--help", "-h", "--help-all"}) {
+            if (std::strcmp(argv[i], option) == 0) {
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+                return;
+            }
+        }
     }
 }
 

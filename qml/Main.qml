@@ -40,7 +40,7 @@ ApplicationWindow {
     palette.mid: Theme.border
     palette.dark: Theme.border
 
-    Shortcut { sequences: [StandardKey.New, "Ctrl+N"]; onActivated: { window.closeSettings(); window.app.chat.newConversation(); chatView.focusComposer() } }
+    Shortcut { sequence: "Ctrl+N"; onActivated: { window.closeSettings(); window.app.chat.newConversation(); chatView.focusComposer() } }
     Shortcut { sequence: "Esc"; onActivated: settingsPage.visible ? window.closeSettings() : window.app.chat.stop() }
     Shortcut { sequence: "Ctrl+,"; onActivated: window.openSettings() }
     Shortcut { sequence: StandardKey.Open; onActivated: modelPicker.open() }

@@ -35,7 +35,6 @@ Dialog {
     width: Math.min(parent ? parent.width - 40 : 720, 720)
     height: Math.min(parent ? parent.height - 40 : 560, 560)
     standardButtons: Dialog.Close
-    Accessible.name: qsTr("Choose a model")
     onOpened: if (!candidate.path && models.loaded) candidate = models.info
 
     FileDialog {

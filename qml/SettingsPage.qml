@@ -139,6 +139,7 @@ Page {
             SectionTitle { text: qsTr("Replies") }
             Name { text: qsTr("Temperature") }
             RowLayout {
+                Layout.fillWidth: true
                 Slider {
                     id: temperature
                     objectName: "temperatureSlider"
@@ -159,6 +160,7 @@ Page {
             }
             Name { text: qsTr("Top-p") }
             RowLayout {
+                Layout.fillWidth: true
                 Slider {
                     id: topP
                     Layout.fillWidth: true
@@ -171,6 +173,7 @@ Page {
             }
             Name { text: qsTr("Min-p") }
             RowLayout {
+                Layout.fillWidth: true
                 Slider {
                     id: minP
                     Layout.fillWidth: true
@@ -183,6 +186,7 @@ Page {
             }
             Name { text: qsTr("Repeat penalty") }
             RowLayout {
+                Layout.fillWidth: true
                 Slider {
                     id: repeatPenalty
                     Layout.fillWidth: true

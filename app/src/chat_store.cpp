@@ -7,6 +7,7 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QVariant>
+#include <spdlog/spdlog.h>
 #include <stdexcept>
 
 namespace chord::app {
@@ -25,6 +26,14 @@ MessageRecord::Role roleFromName(const QString& name) {
 
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
+// A null QString binds as SQL NULL, which the NOT NULL text columns refuse: bind "" instead.
+QString text(const QString& s) { return s.isNull() ? QStringLiteral("") : s; }
+
+bool logged(const QSqlQuery& q, bool ok) {
+    if (!ok) spdlog::warn("chat history: {} failed: {}", q.lastQuery().toStdString(), q.lastError().text().toStdString());
+    return ok;
+}
+
 // BEGIN IMMEDIATE takes the write lock up front, so concurrent writers wait on busy_timeout instead of
 // failing when a read transaction tries to upgrade.
 class WriteTransaction {
@@ -32,6 +41,7 @@ public:
     explicit WriteTransaction(QSqlDatabase& db) : db_(db) {
         QSqlQuery q(db_);
         active_ = q.exec(QStringLiteral("BEGIN IMMEDIATE"));
+        if (!active_) spdlog::warn("chat history: cannot start a write: {}", q.lastError().text().toStdString());
     }
     ~WriteTransaction() {
         if (active_) QSqlQuery(db_).exec(QStringLiteral("ROLLBACK"));
@@ -173,11 +183,11 @@ qint64 ChatStore::createConversation(const QString& title, const QString& system
     QSqlQuery q(db_);
     q.prepare(QStringLiteral("INSERT INTO conversations (title, system_prompt, created_at, updated_at) VALUES (?, ?, ?, ?)"));
     const qint64 now = nowMs();
-    q.addBindValue(title);
-    q.addBindValue(systemPrompt);
+    q.addBindValue(text(title));
+    q.addBindValue(text(systemPrompt));
     q.addBindValue(now);
     q.addBindValue(now);
-    if (!tx.active() || !q.exec()) return 0;
+    if (!tx.active() || !logged(q, q.exec())) return 0;
     const qint64 id = q.lastInsertId().toLongLong();
     return tx.commit() ? id : 0;
 }
@@ -194,18 +204,18 @@ bool ChatStore::renameConversation(qint64 id, const QString& title) {
     WriteTransaction tx(db_);
     QSqlQuery q(db_);
     q.prepare(QStringLiteral("UPDATE conversations SET title = ? WHERE id = ?"));
-    q.addBindValue(title);
+    q.addBindValue(text(title));
     q.addBindValue(id);
-    return tx.active() && q.exec() && q.numRowsAffected() == 1 && tx.commit();
+    return tx.active() && logged(q, q.exec()) && q.numRowsAffected() == 1 && tx.commit();
 }
 
 bool ChatStore::setSystemPrompt(qint64 id, const QString& systemPrompt) {
     WriteTransaction tx(db_);
     QSqlQuery q(db_);
     q.prepare(QStringLiteral("UPDATE conversations SET system_prompt = ? WHERE id = ?"));
-    q.addBindValue(systemPrompt);
+    q.addBindValue(text(systemPrompt));
     q.addBindValue(id);
-    return tx.active() && q.exec() && q.numRowsAffected() == 1 && tx.commit();
+    return tx.active() && logged(q, q.exec()) && q.numRowsAffected() == 1 && tx.commit();
 }
 
 bool ChatStore::deleteConversation(qint64 id) {
@@ -213,7 +223,7 @@ bool ChatStore::deleteConversation(qint64 id) {
     QSqlQuery q(db_);
     q.prepare(QStringLiteral("DELETE FROM conversations WHERE id = ?"));
     q.addBindValue(id);
-    return tx.active() && q.exec() && q.numRowsAffected() == 1 && tx.commit();
+    return tx.active() && logged(q, q.exec()) && q.numRowsAffected() == 1 && tx.commit();
 }
 
 QList<MessageRecord> ChatStore::messages(qint64 conversationId) const {
@@ -244,10 +254,10 @@ qint64 ChatStore::addMessage(qint64 conversationId, MessageRecord::Role role, co
     q.prepare(QStringLiteral("INSERT INTO messages (conversation_id, role, content, state, created_at) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(conversationId);
     q.addBindValue(roleName(role));
-    q.addBindValue(content);
+    q.addBindValue(text(content));
     q.addBindValue(static_cast<int>(state));
     q.addBindValue(nowMs());
-    if (!tx.active() || !q.exec()) return 0;
+    if (!tx.active() || !logged(q, q.exec())) return 0;
     const qint64 id = q.lastInsertId().toLongLong();
     if (!touch(conversationId)) return 0;
     return tx.commit() ? id : 0;
@@ -258,11 +268,11 @@ bool ChatStore::updateMessage(qint64 messageId, const QString& content, MessageR
     WriteTransaction tx(db_);
     QSqlQuery q(db_);
     q.prepare(QStringLiteral("UPDATE messages SET content = ?, state = ?, stats = ? WHERE id = ?"));
-    q.addBindValue(content);
+    q.addBindValue(text(content));
     q.addBindValue(static_cast<int>(state));
-    q.addBindValue(stats);
+    q.addBindValue(text(stats));
     q.addBindValue(messageId);
-    return tx.active() && q.exec() && q.numRowsAffected() == 1 && tx.commit();
+    return tx.active() && logged(q, q.exec()) && q.numRowsAffected() == 1 && tx.commit();
 }
 
 bool ChatStore::deleteMessagesFrom(qint64 messageId) {
@@ -272,7 +282,7 @@ bool ChatStore::deleteMessagesFrom(qint64 messageId) {
                              " AND id >= ?"));
     q.addBindValue(messageId);
     q.addBindValue(messageId);
-    return tx.active() && q.exec() && tx.commit();
+    return tx.active() && logged(q, q.exec()) && tx.commit();
 }
 
 }  // namespace chord::app
