@@ -36,15 +36,17 @@ void head_norm(const HyperParams& hp, const WeightVector& w, float* x, int n_hea
     }
 }
 
-void rotate(const HyperParams& hp, const ModelWeights& w, const LayerRope& r, float* x, int n_heads, int pos) {
+}  // namespace
+
+void rope_heads(const HyperParams& hp, const ModelWeights& w, int layer, float* x, int n_heads, int pos) {
+    if (hp.n_rot == 0) return;
+    const LayerRope r = hp.rope_for_layer(layer);
     if (w.rope_freqs)
         rope_with_factors(x, n_heads, hp.head_dim, hp.n_rot, pos, r.freq_base, r.freq_scale, hp.rope_style,
                           w.rope_freqs.data);
     else
         rope(x, n_heads, hp.head_dim, hp.n_rot, pos, r.freq_base, r.freq_scale, hp.rope_style);
 }
-
-}  // namespace
 
 void norm_rows(const HyperParams& hp, const float* x, const WeightVector& w, const WeightVector& b, float* out,
                int n_rows) {
@@ -61,7 +63,6 @@ void attention_block(const HyperParams& hp, const ModelWeights& w, int layer, Se
     const LayerWeights& L = w.layers[static_cast<size_t>(layer)];
     const size_t q_dim = static_cast<size_t>(hp.q_dim());
     const size_t kv_dim = static_cast<size_t>(hp.kv_dim());
-    const LayerRope rope_params = hp.rope_for_layer(layer);
 
     // xn = norm(x)                                                      (n, n_embd)
     norm_rows(hp, s.x.data(), L.attn_norm, L.attn_norm_b, s.xn.data(), n);
@@ -77,10 +78,8 @@ void attention_block(const HyperParams& hp, const ModelWeights& w, int layer, Se
         float* k = &s.k[t * kv_dim]; // (n_head_kv, head_dim)
         if (L.q_norm) head_norm(hp, L.q_norm, q, hp.n_head);  // before RoPE
         if (L.k_norm) head_norm(hp, L.k_norm, k, hp.n_head_kv);
-        if (hp.n_rot > 0) {
-            rotate(hp, w, rope_params, q, hp.n_head, pos0 + t);
-            rotate(hp, w, rope_params, k, hp.n_head_kv, pos0 + t);
-        }
+        rope_heads(hp, w, layer, q, hp.n_head, pos0 + t);
+        rope_heads(hp, w, layer, k, hp.n_head_kv, pos0 + t);
         if (hp.q_scale > 0.0f) scale_inplace(q, static_cast<int64_t>(q_dim), hp.q_scale);  // phi3, gemma
         s.kv.store(layer, pos0 + t, k, &s.v[t * kv_dim]);
     }
