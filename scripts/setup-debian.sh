@@ -16,7 +16,7 @@ TESTS=(qml6-module-qttest python3-jinja2 xvfb xauth)
 EXTRA=()
 for stage in ${CHORD_SETUP_EXTRA:-}; do
   case "$stage" in
-    cross)   EXTRA+=(g++-aarch64-linux-gnu qemu-user) ;;
+    cross)   EXTRA+=(g++-aarch64-linux-gnu qemu-user libspdlog-dev:arm64 libfmt-dev:arm64) ;;
     fuzz)    EXTRA+=(clang-14 libclang-rt-14-dev) ;;
     package) EXTRA+=(dpkg-dev file lintian desktop-file-utils appstream rpm nsis) ;;
   esac
@@ -32,6 +32,10 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
+# The aarch64 cross build links Debian's arm64 spdlog/fmt (multiarch).
+if printf '%s\n' "${missing[@]}" | grep -q ':arm64$' && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $SUDO dpkg --add-architecture arm64
+fi
 echo "setup: installing ${missing[*]}"
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
