@@ -5,6 +5,7 @@
 // layer, query scaling, head size).
 #include <cmath>
 #include <filesystem>
+#include <numbers>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@
 
 namespace {
 
-double gelu_tanh(double x) { return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x))); }
+double gelu_tanh(double x) { return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / std::numbers::pi) * (x + 0.044715 * x * x * x))); }
 
 std::vector<float> sample_values(int n, float lo, float hi) {
     std::vector<float> v(static_cast<size_t>(n));
