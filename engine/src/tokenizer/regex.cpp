@@ -90,7 +90,9 @@ struct Regex::Node {
     int min = 0;
     int max = -1;  // -1: unbounded
     bool greedy = true;
-    bool simple = false;  // always consumes exactly one code point: matched by a predicate
+    // Code points this node always consumes, or -1. A node of fixed width is matched as a predicate
+    // (no backtracking inside it), so a repeat of it runs as a loop instead of a recursion.
+    int width = -1;
 };
 
 namespace {
@@ -333,46 +335,55 @@ private:
     size_t pos_ = 0;
 };
 
-// Marks the nodes that always consume exactly one code point and can be tested as a predicate.
-bool mark_simple(Node& n) {
-    for (auto& kid : n.kids) mark_simple(*kid);
+// Sets Node::width bottom-up.
+int mark_widths(Node& n) {
+    for (auto& kid : n.kids) mark_widths(*kid);
+    auto body_width = [&] { return n.kids[0]->width; };
     switch (n.kind) {
-        case Kind::Class: n.simple = true; break;
-        case Kind::Group: n.simple = n.kids[0]->simple; break;
+        case Kind::Class: n.width = 1; break;
+        case Kind::Group: n.width = body_width(); break;
+        case Kind::Start:
+        case Kind::End: n.width = 0; break;
+        case Kind::LookAhead:
+        case Kind::NegativeLookAhead: n.width = body_width() >= 0 ? 0 : -1; break;
         case Kind::Alternation: {
-            n.simple = true;
-            for (auto& kid : n.kids) n.simple = n.simple && kid->simple;
+            n.width = n.kids[0]->width;
+            for (auto& kid : n.kids) {
+                if (kid->width != n.width) n.width = -1;
+            }
             break;
         }
         case Kind::Sequence: {
-            int consuming = 0;
-            bool ok = true;
+            n.width = 0;
             for (auto& kid : n.kids) {
-                if (kid->kind == Kind::LookAhead || kid->kind == Kind::NegativeLookAhead) {
-                    ok = ok && kid->kids[0]->simple;
-                } else if (kid->simple) {
-                    ++consuming;
-                } else {
-                    ok = false;
+                if (kid->width < 0) {
+                    n.width = -1;
+                    break;
                 }
+                n.width += kid->width;
             }
-            n.simple = ok && consuming == 1;
             break;
         }
-        default: n.simple = false; break;
+        case Kind::Repeat:
+            n.width = (n.min == n.max && body_width() >= 0) ? n.min * body_width() : -1;
+            break;
     }
-    return n.simple;
+    return n.width;
 }
 
 class Matcher {
 public:
     Matcher(const RegexSubject& s, size_t begin, size_t end) : s_(s), begin_(begin), end_(end) {}
 
-    // Predicate form of a simple node at pos.
+    // Whether a node of fixed width matches at pos (consuming exactly its width).
     bool test(const Node& n, size_t pos) const {
         switch (n.kind) {
             case Kind::Class: return pos < end_ && n.cls.matches(s_.keys[pos], s_.props[pos]);
             case Kind::Group: return test(*n.kids[0], pos);
+            case Kind::Start: return pos == begin_;
+            case Kind::End: return pos == end_;
+            case Kind::LookAhead: return test(*n.kids[0], pos);
+            case Kind::NegativeLookAhead: return !test(*n.kids[0], pos);
             case Kind::Alternation:
                 for (const auto& kid : n.kids) {
                     if (test(*kid, pos)) return true;
@@ -380,21 +391,22 @@ public:
                 return false;
             case Kind::Sequence:
                 for (const auto& kid : n.kids) {
-                    if (kid->kind == Kind::LookAhead) {
-                        if (!test(*kid->kids[0], pos)) return false;
-                    } else if (kid->kind == Kind::NegativeLookAhead) {
-                        if (test(*kid->kids[0], pos)) return false;
-                    } else if (!test(*kid, pos)) {
-                        return false;
-                    }
+                    if (!test(*kid, pos)) return false;
+                    pos += static_cast<size_t>(kid->width);
                 }
                 return true;
-            default: return false;
+            case Kind::Repeat:
+                for (int i = 0; i < n.min; ++i) {
+                    if (!test(*n.kids[0], pos)) return false;
+                    pos += static_cast<size_t>(n.kids[0]->width);
+                }
+                return true;
         }
+        return false;
     }
 
     bool match(const Node& n, size_t pos, Continuation k) const {
-        if (n.simple) return test(n, pos) && k(pos + 1);
+        if (n.width >= 0) return test(n, pos) && k(pos + static_cast<size_t>(n.width));
         switch (n.kind) {
             case Kind::Sequence: return match_sequence(n, 0, pos, k);
             case Kind::Alternation:
@@ -413,8 +425,8 @@ public:
             }
             case Kind::Start: return pos == begin_ && k(pos);
             case Kind::End: return pos == end_ && k(pos);
-            case Kind::Repeat: return n.kids[0]->simple ? repeat_simple(n, pos, k) : repeat(n, pos, 0, k);
-            case Kind::Class: return false;  // classes are simple
+            case Kind::Repeat: return n.kids[0]->width > 0 ? repeat_fixed(n, pos, k) : repeat(n, pos, 0, k);
+            case Kind::Class: return false;  // classes have a fixed width
         }
         return false;
     }
@@ -426,23 +438,25 @@ private:
         return match(*n.kids[index], pos, rest);
     }
 
-    // A repeat of a one-code-point predicate: count the run once, then try the lengths in order.
-    bool repeat_simple(const Node& n, size_t pos, Continuation k) const {
+    // A repeat of a fixed-width node: count the run once, then try the lengths in order.
+    bool repeat_fixed(const Node& n, size_t pos, Continuation k) const {
         const Node& kid = *n.kids[0];
-        const size_t max = n.max < 0 ? end_ - pos : std::min(end_ - pos, static_cast<size_t>(n.max));
+        const auto w = static_cast<size_t>(kid.width);
+        const size_t room = (end_ - pos) / w;
+        const size_t max = n.max < 0 ? room : std::min(room, static_cast<size_t>(n.max));
         const auto min = static_cast<size_t>(n.min);
         if (n.greedy) {
             size_t count = 0;
-            while (count < max && test(kid, pos + count)) ++count;
+            while (count < max && test(kid, pos + count * w)) ++count;
             if (count < min) return false;
             for (size_t c = count + 1; c-- > min;) {
-                if (k(pos + c)) return true;
+                if (k(pos + c * w)) return true;
             }
             return false;
         }
         for (size_t c = 0; c <= max; ++c) {
-            if (c >= min && k(pos + c)) return true;
-            if (c < max && !test(kid, pos + c)) return false;
+            if (c >= min && k(pos + c * w)) return true;
+            if (c < max && !test(kid, pos + c * w)) return false;
         }
         return false;
     }
@@ -478,7 +492,7 @@ RegexSubject::RegexSubject(std::vector<uint32_t> code_points) : cps(std::move(co
     }
 }
 
-Regex::Regex(std::string_view pattern) : root_(Parser(pattern).parse()) { mark_simple(*root_); }
+Regex::Regex(std::string_view pattern) : root_(Parser(pattern).parse()) { mark_widths(*root_); }
 Regex::~Regex() = default;
 Regex::Regex(Regex&&) noexcept = default;
 Regex& Regex::operator=(Regex&&) noexcept = default;
