@@ -1,0 +1,206 @@
+// ChatSession: one turn = plan the prompt (drop the oldest turns if the context is short), keep the
+// cached prefix, process the new tokens, then sample → decode one token at a time, streaming text,
+// until an end-of-generation token, a stop string, max_tokens or cancellation. A reply that fills the
+// context shifts it (Shift policy) as llama.cpp does: keep the first tokens, drop half of the rest.
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "chord/chat.h"
+#include "chord/error.h"
+#include "chord/model.h"
+#include "chord/sampler.h"
+#include "runtime/stop_strings.h"
+
+namespace chord {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
+
+}  // namespace
+
+ChatSession::ChatSession(Session& session, ChatTemplate chat_template, ChatOptions options)
+    : session_(session), template_(std::move(chat_template)), options_(options) {
+    session_.truncate(0);
+    const Vocab& vocab = session_.model().tokenizer().vocab();
+    if (vocab.model == "llama" && vocab.add_space_prefix) {
+        Vocab continuing = vocab;
+        continuing.add_space_prefix = false;
+        no_prefix_tokenizer_ = Tokenizer::create(std::move(continuing));
+    }
+}
+
+void ChatSession::set_system_prompt(std::string text) { system_ = std::move(text); }
+
+void ChatSession::edit(size_t index, std::string content) {
+    if (index >= messages_.size()) throw Error(ErrorKind::InvalidArgument, "edit: no message at that index");
+    messages_[index].content = std::move(content);
+    messages_.resize(index + 1);
+    first_visible_ = std::min(first_visible_, index);
+}
+
+void ChatSession::clear() {
+    messages_.clear();
+    first_visible_ = 0;
+    session_.truncate(0);
+    cache_tokens_.clear();
+    segments_.clear();
+}
+
+ChatReply ChatSession::send(std::string user_text, const GenerationParams& params, const TokenCallback& on_text,
+                            const std::atomic<bool>* cancel) {
+    messages_.push_back({"user", std::move(user_text)});
+    try {
+        ChatReply r = run_turn(params, on_text, cancel);
+        if (r.tokens.empty() && r.stats.stop_reason == StopReason::Cancelled) messages_.pop_back();
+        return r;
+    } catch (...) {
+        messages_.pop_back();
+        throw;
+    }
+}
+
+ChatReply ChatSession::reply(const GenerationParams& params, const TokenCallback& on_text, const std::atomic<bool>* cancel) {
+    return run_turn(params, on_text, cancel);
+}
+
+ChatReply ChatSession::regenerate(const GenerationParams& params, const TokenCallback& on_text,
+                                  const std::atomic<bool>* cancel) {
+    if (!messages_.empty() && messages_.back().role == "assistant") messages_.pop_back();
+    first_visible_ = std::min(first_visible_, messages_.empty() ? 0 : messages_.size() - 1);
+    return run_turn(params, on_text, cancel);
+}
+
+ChatReply ChatSession::run_turn(const GenerationParams& params, const TokenCallback& on_text,
+                                const std::atomic<bool>* cancel) {
+    ChatReply r;
+    GenerationStats& stats = r.stats;
+    const auto start = Clock::now();
+    const int n_ctx = session_.n_ctx();
+    const int reserve = options_.reserve_tokens > 0 ? options_.reserve_tokens
+                                                    : std::max(1, std::min(params.max_tokens, n_ctx / 4));
+
+    // 1. The prompt: drop the oldest turns until it leaves room for the reply.
+    const size_t first_before = first_visible_;
+    Plan plan = make_plan();
+    while (plan.prefix.tokens + static_cast<int>(plan.tokens.size()) + reserve > n_ctx && drop_oldest_turn())
+        plan = make_plan();
+    if (first_visible_ != first_before && options_.policy == ContextPolicy::Shift && shift_to_prompt(plan.prompt, r.turn))
+        plan = make_plan();
+    r.turn.dropped_messages = static_cast<int>(first_visible_);
+    const int needed = plan.prefix.tokens + static_cast<int>(plan.tokens.size());
+    if (needed >= n_ctx)
+        throw Error(ErrorKind::ContextOverflow,
+                    fmt::format("the conversation needs {} tokens even with only the system prompt and the last "
+                                "message, but the context holds {}: shorten the message or raise the context size",
+                                needed, n_ctx));
+
+    // 2. Keep the cached prefix, process the rest.
+    drop_cache_after(plan.prefix);
+    r.turn.reused_tokens = plan.prefix.tokens;
+    std::span<const float> logits;
+    try {
+        logits = session_.decode(plan.tokens, cancel);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Cancelled) throw;
+        // Batches already done are dropped too, so the cache stays exactly its segments.
+        session_.truncate(static_cast<int>(cache_tokens_.size()));
+        stats.stop_reason = StopReason::Cancelled;
+        stats.prompt_seconds = seconds_since(start);
+        return r;
+    }
+    cache_tokens_.insert(cache_tokens_.end(), plan.tokens.begin(), plan.tokens.end());
+    for (Segment& s : plan.segments) segments_.push_back(std::move(s));
+    stats.prompt_tokens = r.turn.prompt_tokens = static_cast<int>(plan.tokens.size());
+    stats.prompt_seconds = seconds_since(start);
+
+    // 3. The reply.
+    const Tokenizer& tok = session_.model().tokenizer();
+    Sampler sampler(params.sampling);
+    for (TokenId t : cache_tokens_) sampler.accept(t);
+    StreamingDetokenizer detok(tok);
+    StopStringFilter stops(params.stop_strings);
+    Segment generated;
+    bool reply_opaque = false;  // a shift happened mid-reply: its cached text is no longer known
+    bool keep_going = true;
+    auto emit = [&](const std::string& text, TokenId id) {
+        if (text.empty()) return;
+        r.text += text;
+        if (on_text && !on_text(text, id)) keep_going = false;
+    };
+    const auto gen_start = Clock::now();
+    stats.stop_reason = StopReason::MaxTokens;
+    for (int i = 0; i < params.max_tokens; ++i) {
+        if (cancelled(cancel)) {
+            stats.stop_reason = StopReason::Cancelled;
+            break;
+        }
+        const TokenId id = sampler.sample(logits);
+        sampler.accept(id);
+        r.tokens.push_back(id);
+        if (i == 0) stats.time_to_first_token = seconds_since(start);
+        ++stats.generated_tokens;
+        if (params.stop_at_eog && tok.is_eog(id)) {
+            stats.stop_reason = StopReason::EndOfGeneration;
+            break;
+        }
+        emit(stops.push(detok.push(id)), id);
+        if (stops.stopped()) {
+            stats.stop_reason = StopReason::StopString;
+            break;
+        }
+        if (!keep_going) {
+            stats.stop_reason = StopReason::Cancelled;
+            break;
+        }
+        if (i + 1 == params.max_tokens) break;
+        if (session_.n_past() >= n_ctx) {
+            const int keep = keep_tokens();
+            const int discard = (session_.n_past() - keep) / 2;
+            if (options_.policy != ContextPolicy::Shift || discard <= 0) {
+                stats.stop_reason = StopReason::ContextFull;
+                break;
+            }
+            session_.shift(keep, discard);
+            cache_tokens_.erase(cache_tokens_.begin() + keep, cache_tokens_.begin() + keep + discard);
+            size_t n_keep_segments = 0;
+            while (n_keep_segments < segments_.size() && segments_[n_keep_segments].keep) ++n_keep_segments;
+            segments_.resize(n_keep_segments);
+            segments_.push_back({0, {}, {}, false, true});
+            reply_opaque = true;
+            ++r.turn.shifts;
+            r.turn.discarded_tokens += discard;
+            spdlog::debug("context full: shifted out {} tokens after the first {}", discard, keep);
+        }
+        try {
+            const TokenId next[] = {id};
+            logits = session_.decode(next, cancel);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Cancelled) throw;
+            stats.stop_reason = StopReason::Cancelled;
+            break;
+        }
+        cache_tokens_.push_back(id);
+        ++generated.n_tokens;
+        generated.text += tok.piece(id, true);
+        generated.piece_ends.push_back(generated.text.size());
+    }
+    if (stats.stop_reason != StopReason::StopString) emit(stops.push(detok.flush()) + stops.flush(), -1);
+    stats.generation_seconds = seconds_since(gen_start);
+
+    if (reply_opaque) {
+        segments_.back().n_tokens = static_cast<int>(cache_tokens_.size()) - keep_tokens();
+    } else if (generated.n_tokens > 0) {
+        segments_.push_back(std::move(generated));
+    }
+    if (!r.tokens.empty()) messages_.push_back({"assistant", r.text});
+    return r;
+}
+
+}  // namespace chord
