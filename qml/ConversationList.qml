@@ -112,9 +112,14 @@ Rectangle {
                     parent: Overlay.overlay
                     anchors.centerIn: parent
                     modal: true
+                    width: 380
                     title: qsTr("Delete this chat?")
                     standardButtons: Dialog.Yes | Dialog.No
-                    Label { text: qsTr("“%1” and all its messages will be deleted.").arg(row.title) }
+                    Label {
+                        width: parent.width
+                        wrapMode: Text.Wrap
+                        text: qsTr("“%1” and all its messages will be deleted.").arg(row.title)
+                    }
                     onAccepted: sidebar.deleteRequested(row.conversationId)
                 }
             }

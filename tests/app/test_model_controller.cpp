@@ -91,6 +91,11 @@ private slots:
         QVERIFY2(models.loaded(), qPrintable(models.errorMessage()));
         QVERIFY(models.info().value(QStringLiteral("path")).toString().endsWith(QStringLiteral("stories260K.gguf")));
     }
+
+private:
+    QTemporaryDir dir_;
+    std::unique_ptr<AppCore> core_;
+    int n_ = 0;
 };
 
 CHORD_APP_TEST_MAIN(TestModelController)
