@@ -3,6 +3,7 @@
 //             [--attn flash|standard --kv-type f32|f16 --ctx N --threads N --batch N --simd LEVEL]
 //             [--json [--top-logits K] [--force-tokens ID,ID,…]]
 //   chord-cli -m VOCAB.gguf --tokenize FILE
+//   chord-cli -m MODEL --chat [--system TEXT --ctx-policy shift|truncate --chat-format NAME]   (chord-cli/chat_mode.cpp)
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "arg_parser.h"
+#include "chord-cli/chat_mode.h"
 #include "chord/error.h"
 #include "chord/generator.h"
 #include "chord/gguf.h"
@@ -35,6 +37,8 @@ struct CliOptions {
     std::string simd = "auto";
     chord::SessionOptions session;
     chord::SamplerParams sampling;
+    bool chat = false;
+    chord::tools::ChatModeOptions chat_mode;
 };
 
 void print_usage() {
@@ -53,6 +57,7 @@ void print_usage() {
         "  --top-logits K          with --json: each step's top-K (token, logit) pairs\n"
         "  --force-tokens A,B,...  follow these tokens instead of sampling (teacher forcing)\n"
         "  --tokenize FILE         print FILE's token ids (no BOS, specials not parsed)\n"
+        "  --chat                  interactive chat (--system TEXT, --ctx-policy shift|truncate, --chat-format NAME)\n"
         "  -v, --verbose           log to stderr");
 }
 
@@ -114,11 +119,15 @@ CliOptions parse(int argc, char** argv) {
         else if (arg == "--top-logits") o.top_logits = a.int_value(arg);
         else if (arg == "--force-tokens") o.forced = parse_ids(a.value(arg));
         else if (arg == "--tokenize") o.tokenize_file = a.value(arg);
+        else if (arg == "--chat") o.chat = true;
+        else if (arg == "--system") o.chat_mode.system = a.value(arg);
+        else if (arg == "--ctx-policy") o.chat_mode.ctx_policy = a.value(arg);
+        else if (arg == "--chat-format") o.chat_mode.format = a.value(arg);
         else if (arg == "-v" || arg == "--verbose") spdlog::set_level(spdlog::level::debug);
         else throw std::invalid_argument("unknown option " + arg + " (see --help)");
     }
     if (o.model.empty()) throw std::invalid_argument("no model given (-m MODEL.gguf)");
-    if (o.tokenize_file.empty() && !have_prompt) throw std::invalid_argument("no prompt given (-p TEXT)");
+    if (o.tokenize_file.empty() && !have_prompt && !o.chat) throw std::invalid_argument("no prompt given (-p TEXT)");
     if (o.n_predict < 0) throw std::invalid_argument("-n must be >= 0");
     if (!o.forced.empty() && o.n_predict > static_cast<int>(o.forced.size())) o.n_predict = static_cast<int>(o.forced.size());
     return o;
@@ -219,7 +228,15 @@ int generate(const CliOptions& o) {
 int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
     try {
-        const CliOptions o = parse(argc, argv);
+        CliOptions o = parse(argc, argv);
+        if (o.chat) {
+            o.chat_mode.model = o.model;
+            o.chat_mode.n_predict = o.n_predict;
+            o.chat_mode.simd = o.simd;
+            o.chat_mode.session = o.session;
+            o.chat_mode.sampling = o.sampling;
+            return chord::tools::run_chat_mode(o.chat_mode);
+        }
         return o.tokenize_file.empty() ? generate(o) : tokenize(o);
     } catch (const chord::Error& e) {
         std::fprintf(stderr, "chord-cli: %s\n", e.what());
