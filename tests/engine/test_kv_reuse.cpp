@@ -78,7 +78,7 @@ void TestKvReuse::secondTurnProcessesOnlyNewTokens() {
     const Tokenizer& tok = model()->tokenizer();
     std::vector<ChatMessage> turn1{{"system", chat.system_prompt()}, chat.messages()[0]};
     std::string cached_text = chat.chat_template().render(turn1, true);
-    for (size_t i = 0; i + 1 < r1.tokens.size(); ++i) cached_text += tok.piece(r1.tokens[i], true);
+    for (size_t i = 0; i + 1 < r1.tokens.size(); ++i) cached_text += tok.piece(r1.tokens[i], false);
     std::vector<ChatMessage> turn2{{"system", chat.system_prompt()}};
     for (size_t i = 0; i < 3; ++i) turn2.push_back(chat.messages()[i]);
     const std::string prompt2 = chat.chat_template().render(turn2, true);

@@ -188,7 +188,9 @@ ChatReply ChatSession::run_turn(const GenerationParams& params, const TokenCallb
         }
         cache_tokens_.push_back(id);
         ++generated.n_tokens;
-        generated.text += tok.piece(id, true);
+        // The text the reply shows (control tokens render as nothing), so the next prompt, which quotes
+        // the reply, matches it token by token.
+        generated.text += tok.piece(id, false);
         generated.piece_ends.push_back(generated.text.size());
     }
     if (stats.stop_reason != StopReason::StopString) emit(stops.push(detok.flush()) + stops.flush(), -1);
