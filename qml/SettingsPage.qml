@@ -13,6 +13,21 @@ Page {
     property var monitor: null
     property string logFile: ""
 
+    // ComboBox options; the selection is found here because indexOfValue() is not ready while the
+    // ComboBox is being created.
+    readonly property var attentionOptions: [ { value: "flash", text: qsTr("Flash (less memory)") },
+                                              { value: "standard", text: qsTr("Standard") } ]
+    readonly property var simdOptions: [ { value: "auto", text: qsTr("Automatic (%1)").arg(monitor ? monitor.simdBackend : "") },
+                                         { value: "avx512", text: "AVX-512" }, { value: "avx2", text: "AVX2+FMA" },
+                                         { value: "neon", text: "NEON" }, { value: "scalar", text: qsTr("Scalar (slowest)") } ]
+    readonly property var themeOptions: [ { value: "system", text: qsTr("Follow the system") },
+                                          { value: "light", text: qsTr("Light") }, { value: "dark", text: qsTr("Dark") } ]
+    function indexIn(options, value) {
+        for (let i = 0; i < options.length; ++i)
+            if (options[i].value === value) return i
+        return 0
+    }
+
     signal closeRequested()
     signal reloadRequested()
 
@@ -81,13 +96,12 @@ Page {
             ComboBox {
                 objectName: "attentionCombo"
                 Layout.fillWidth: true
-                model: [ { value: "flash", text: qsTr("Flash (less memory)") },
-                         { value: "standard", text: qsTr("Standard") } ]
+                model: page.attentionOptions
                 textRole: "text"
                 valueRole: "value"
-                currentIndex: indexOfValue(page.settings.attentionBackend)
+                currentIndex: page.indexIn(page.attentionOptions, page.settings.attentionBackend)
                 Accessible.name: qsTr("Attention backend")
-                onActivated: page.settings.attentionBackend = currentValue
+                onActivated: (i) => page.settings.attentionBackend = page.attentionOptions[i].value
             }
             Note { text: qsTr("Switches from the next token on, without reloading the model.") }
 
@@ -95,14 +109,12 @@ Page {
             ComboBox {
                 objectName: "simdCombo"
                 Layout.fillWidth: true
-                model: [ { value: "auto", text: qsTr("Automatic (%1)").arg(page.monitor ? page.monitor.simdBackend : "") },
-                         { value: "avx512", text: "AVX-512" }, { value: "avx2", text: "AVX2+FMA" },
-                         { value: "neon", text: "NEON" }, { value: "scalar", text: qsTr("Scalar (slowest)") } ]
+                model: page.simdOptions
                 textRole: "text"
                 valueRole: "value"
-                currentIndex: indexOfValue(page.settings.simdLevel)
+                currentIndex: page.indexIn(page.simdOptions, page.settings.simdLevel)
                 Accessible.name: qsTr("SIMD level")
-                onActivated: page.settings.simdLevel = currentValue
+                onActivated: (i) => page.settings.simdLevel = page.simdOptions[i].value
             }
             Note { text: qsTr("Force a lower instruction set to compare speed or work around a problem. Applies at the next model load.") }
 
@@ -220,13 +232,12 @@ Page {
             ComboBox {
                 objectName: "themeCombo"
                 Layout.fillWidth: true
-                model: [ { value: "system", text: qsTr("Follow the system") },
-                         { value: "light", text: qsTr("Light") }, { value: "dark", text: qsTr("Dark") } ]
+                model: page.themeOptions
                 textRole: "text"
                 valueRole: "value"
-                currentIndex: indexOfValue(page.settings.theme)
+                currentIndex: page.indexIn(page.themeOptions, page.settings.theme)
                 Accessible.name: qsTr("Theme")
-                onActivated: page.settings.theme = currentValue
+                onActivated: (i) => page.settings.theme = page.themeOptions[i].value
             }
             Name { text: qsTr("Font size") }
             SpinBox {

@@ -66,8 +66,9 @@ int ModelInspector::recommendedContext(const ModelFacts& facts, quint64 availabl
 quint64 ModelInspector::availableMemoryBytes() {
     QFile meminfo(QStringLiteral("/proc/meminfo"));
     if (!meminfo.open(QIODevice::ReadOnly)) return 0;
-    while (!meminfo.atEnd()) {
-        const QByteArray line = meminfo.readLine();
+    // /proc files report size 0: read until EOF rather than asking atEnd().
+    const QList<QByteArray> lines = meminfo.readAll().split('\n');
+    for (const QByteArray& line : lines) {
         if (line.startsWith("MemAvailable:")) {
             const QList<QByteArray> parts = line.simplified().split(' ');
             if (parts.size() >= 2) return parts[1].toULongLong() * 1024;  // kB

@@ -59,7 +59,7 @@ private slots:
         const QString junk = dir.filePath(QStringLiteral("junk.gguf"));
         QFile f(junk);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("GGUF but then nothing sensible");
+        f.write("These are my notes, not a model.");
         f.close();
         try {
             ModelInspector::inspect(junk);

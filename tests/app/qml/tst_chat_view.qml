@@ -6,6 +6,7 @@ TestCase {
     id: test
     name: "ChatView"
     when: windowShown
+    visible: true
     width: 800
     height: 600
 
@@ -48,7 +49,7 @@ TestCase {
         const field = findChild(view, "systemPromptField")
         field.forceActiveFocus()
         keyClick(Qt.Key_B)
-        keyClick(Qt.Key_Tab)   // leaving the field commits it
+        keyClick(Qt.Key_Return)   // Enter (or leaving the field) commits it
         compare(fakeChat.systemPrompt, "b")
     }
 }

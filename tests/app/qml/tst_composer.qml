@@ -6,6 +6,7 @@ TestCase {
     id: test
     name: "Composer"
     when: windowShown
+    visible: true
     width: 600
     height: 200
 
@@ -21,6 +22,7 @@ TestCase {
         sendSpy.clear(); stopSpy.clear()
         sendSpy.target = c
         stopSpy.target = c
+        waitForItemPolished(c)
         const input = findChild(c, "composerInput")
         input.forceActiveFocus()
         return c

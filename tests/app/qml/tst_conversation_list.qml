@@ -7,6 +7,7 @@ TestCase {
     id: test
     name: "ConversationList"
     when: windowShown
+    visible: true
     width: 400
     height: 500
 
@@ -28,6 +29,7 @@ TestCase {
         const l = createTemporaryObject(listComponent, test)
         openSpy.clear(); newSpy.clear(); renameSpy.clear()
         openSpy.target = l; newSpy.target = l; renameSpy.target = l
+        waitForItemPolished(l)
         return l
     }
 

@@ -7,6 +7,7 @@ TestCase {
     id: test
     name: "MessageDelegate"
     when: windowShown
+    visible: true
     width: 700
     height: 500
 
@@ -30,6 +31,7 @@ TestCase {
         const d = createTemporaryObject(delegateComponent, test, props)
         copySpy.clear(); editSpy.clear(); regenerateSpy.clear()
         copySpy.target = d; editSpy.target = d; regenerateSpy.target = d
+        waitForItemPolished(d)
         return d
     }
     function buttonWithText(parent, text) {
@@ -68,6 +70,7 @@ TestCase {
         const d = make({ author: "user", content: "old text", index: 4 })
         mouseClick(buttonWithText(d, "Edit"))
         verify(d.editing)
+        waitForItemPolished(d)
         keySequence("Ctrl+A")
         keyClick(Qt.Key_N); keyClick(Qt.Key_E); keyClick(Qt.Key_W)
         mouseClick(buttonWithText(d, "Send again"))
@@ -91,7 +94,8 @@ TestCase {
 
     function test_streamingShowsProgressAndNoActions() {
         const d = make({ content: "", status: "streaming" })
-        compare(findChild(d, "messageText").text, "…")
+        const body = findChild(d, "messageText")
+        compare(body.getText(0, body.length).trim(), "\u2026")
         compare(buttonWithText(d, "Copy"), null)
     }
 }

@@ -6,6 +6,7 @@ TestCase {
     id: test
     name: "StatusBar"
     when: windowShown
+    visible: true
     width: 1400
     height: 100
 

@@ -8,11 +8,11 @@ TestCase {
     function test_lightAndDark() {
         Theme.mode = "light"
         verify(!Theme.dark)
-        const lightWindow = Theme.window
+        const lightWindow = String(Theme.window)
         Theme.mode = "dark"
         verify(Theme.dark)
-        verify(Theme.window !== lightWindow)
-        verify(Theme.text !== Theme.window)
+        verify(String(Theme.window) !== lightWindow)
+        verify(String(Theme.text) !== String(Theme.window))
         Theme.mode = "system"   // follows the palette: either is fine, but it must be decided
         verify(Theme.dark === true || Theme.dark === false)
     }
