@@ -125,6 +125,20 @@ void TestTemplateRender::limitsStopHostileTemplates() {
     // Nesting: parser depth.
     QVERIFY(throws_template_error("{{ " + std::string(5000, '(') + "1" + std::string(5000, ')') + " }}"));
     QVERIFY(throws_template_error(std::string("{{ ") + std::string(5000, '[') + std::string(5000, ']') + " }}"));
+    // Long left-associative chains nest as deeply as they are long.
+    std::string sum = "{{ 1", filters = "{{ 'x'", attrs = "{{ messages";
+    for (int i = 0; i < 100000; ++i) {
+        sum += " + 1";
+        filters += " | trim";
+        attrs += ".a";
+    }
+    QVERIFY(throws_template_error(sum + " }}"));
+    QVERIFY(throws_template_error(filters + " }}"));
+    QVERIFY(throws_template_error(attrs + " }}"));
+    // Values: nesting without end, and a namespace holding itself.
+    QVERIFY(throws_template_error("{% set ns = namespace(x=[]) %}{% for i in range(100000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}"));
+    QVERIFY(throws_template_error("{% set ns = namespace() %}{% set ns.x = ns %}{{ ns }}"));
+    QVERIFY(throws_template_error("{% set ns = namespace() %}{% set ns.x = [ns] %}{{ ns }}"));
     // The template's own error.
     QVERIFY(throws_template_error("{{ raise_exception('no') }}"));
 }

@@ -172,6 +172,8 @@ void Interpreter::assign(const Expr& target, const Value& value) {
         const Value ns = eval(*target.args[0]);
         if (ns.kind() != Value::Kind::Namespace)
             throw TemplateError("only a namespace() can have attributes assigned", target.line);
+        // A namespace holding a namespace could hold itself: printing it would never end.
+        if (value.contains_namespace()) throw TemplateError("a namespace attribute cannot hold a namespace", target.line);
         ns.namespace_dict().set(target.name, value);
     } else {
         const ValueList parts = value.iterate();

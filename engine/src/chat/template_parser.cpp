@@ -165,6 +165,19 @@ private:
         ExprParser& p_;
     };
 
+    // A left-associative chain (a + b + c…, x|f|g…, a.b.c…) nests one node per link: each link counts
+    // as one level of depth until the chain's function returns.
+    struct ChainDepth {
+        explicit ChainDepth(ExprParser& p) : p_(p) {}
+        void grow() {
+            ++links_;
+            if (++p_.depth_ > kMaxNesting) p_.fail("expression nested too deeply");
+        }
+        ~ChainDepth() { p_.depth_ -= links_; }
+        ExprParser& p_;
+        int links_ = 0;
+    };
+
     ExprPtr make(ExprKind kind) const {
         auto e = std::make_unique<Expr>();
         e->kind = kind;
@@ -186,12 +199,14 @@ private:
 
     ExprPtr or_expr() {
         ExprPtr e = and_expr();
-        while (skip_name("or")) e = binary(ExprKind::Or, "or", std::move(e), and_expr());
+        ChainDepth chain(*this);
+        while (skip_name("or") && (chain.grow(), true)) e = binary(ExprKind::Or, "or", std::move(e), and_expr());
         return e;
     }
     ExprPtr and_expr() {
         ExprPtr e = not_expr();
-        while (skip_name("and")) e = binary(ExprKind::And, "and", std::move(e), not_expr());
+        ChainDepth chain(*this);
+        while (skip_name("and") && (chain.grow(), true)) e = binary(ExprKind::And, "and", std::move(e), not_expr());
         return e;
     }
     ExprPtr not_expr() {
@@ -206,7 +221,9 @@ private:
     ExprPtr compare() {
         ExprPtr first = math1();
         ExprPtr cmp;
+        ChainDepth chain(*this);
         while (true) {
+            chain.grow();
             std::string op;
             for (const char* o : {"==", "!=", "<", "<=", ">", ">="})
                 if (is_op(o)) op = o;
@@ -225,7 +242,9 @@ private:
     }
     ExprPtr math1() {
         ExprPtr e = concat();
+        ChainDepth chain(*this);
         while (is_op("+") || is_op("-")) {
+            chain.grow();
             const std::string op = t_[i_++].text;
             e = binary(ExprKind::Binary, op, std::move(e), concat());
         }
@@ -233,12 +252,15 @@ private:
     }
     ExprPtr concat() {
         ExprPtr e = math2();
-        while (skip_op("~")) e = binary(ExprKind::Binary, "~", std::move(e), math2());
+        ChainDepth chain(*this);
+        while (skip_op("~") && (chain.grow(), true)) e = binary(ExprKind::Binary, "~", std::move(e), math2());
         return e;
     }
     ExprPtr math2() {
         ExprPtr e = power();
+        ChainDepth chain(*this);
         while (is_op("*") || is_op("/") || is_op("//") || is_op("%")) {
+            chain.grow();
             const std::string op = t_[i_++].text;
             e = binary(ExprKind::Binary, op, std::move(e), power());
         }
@@ -246,7 +268,8 @@ private:
     }
     ExprPtr power() {
         ExprPtr e = unary(true);
-        while (skip_op("**")) e = binary(ExprKind::Binary, "**", std::move(e), unary(true));
+        ChainDepth chain(*this);
+        while (skip_op("**") && (chain.grow(), true)) e = binary(ExprKind::Binary, "**", std::move(e), unary(true));
         return e;
     }
     ExprPtr unary(bool with_filter) {
@@ -262,7 +285,9 @@ private:
         return with_filter ? filters(std::move(e)) : std::move(e);
     }
     ExprPtr postfix(ExprPtr e) {
+        ChainDepth chain(*this);
         while (true) {
+            chain.grow();
             if (skip_op(".")) {
                 const Token* t = peek();
                 if (t && t->kind == Token::Kind::Int) {
@@ -341,7 +366,9 @@ private:
         return name;
     }
     ExprPtr filters(ExprPtr e) {
+        ChainDepth chain(*this);
         while (true) {
+            chain.grow();
             if (skip_op("|")) {
                 e = call(std::move(e), ExprKind::Filter, dotted_name());
             } else if (skip_name("is")) {

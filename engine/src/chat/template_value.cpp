@@ -42,8 +42,38 @@ Value::Value(bool b) : kind_(Kind::Bool), b_(b), i_(b ? 1 : 0) {}
 Value::Value(int64_t i) : kind_(Kind::Int), i_(i) {}
 Value::Value(double d) : kind_(Kind::Float), d_(d) {}
 Value::Value(std::string s) : kind_(Kind::String), s_(std::make_shared<const std::string>(std::move(s))) {}
-Value::Value(ValueList list) : kind_(Kind::List), list_(std::make_shared<const ValueList>(std::move(list))) {}
-Value::Value(Dict dict) : kind_(Kind::Dict), dict_(std::make_shared<Dict>(std::move(dict))) {}
+namespace {
+
+int checked_depth(int deepest_child) {
+    if (deepest_child + 1 > Value::kMaxDepth) throw TemplateError("a value is nested too deeply");
+    return deepest_child + 1;
+}
+
+}  // namespace
+
+Value::Value(ValueList list) : kind_(Kind::List) {
+    int deepest = 0;
+    for (const Value& v : list) deepest = std::max(deepest, v.depth_);
+    depth_ = checked_depth(deepest);
+    list_ = std::make_shared<const ValueList>(std::move(list));
+}
+
+Value::Value(Dict dict) : kind_(Kind::Dict) {
+    int deepest = 0;
+    for (const auto& item : dict.items) deepest = std::max(deepest, item.second.depth_);
+    depth_ = checked_depth(deepest);
+    dict_ = std::make_shared<Dict>(std::move(dict));
+}
+
+bool Value::contains_namespace() const {
+    if (kind_ == Kind::Namespace) return true;
+    if (kind_ == Kind::List)
+        return std::any_of(list_->begin(), list_->end(), [](const Value& v) { return v.contains_namespace(); });
+    if (kind_ == Kind::Dict)
+        return std::any_of(dict_->items.begin(), dict_->items.end(),
+                           [](const auto& item) { return item.second.contains_namespace(); });
+    return false;
+}
 
 Value Value::namespace_of(Dict dict) {
     Value v(std::move(dict));

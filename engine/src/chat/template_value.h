@@ -71,8 +71,15 @@ public:
     // The items a `for` loop visits: list items, dict keys, string characters.
     ValueList iterate() const;
 
+    // Lists and dicts nested in one another: bounded so printing or comparing a value cannot exhaust
+    // the stack (a constructor throws TemplateError past kMaxDepth).
+    static constexpr int kMaxDepth = 64;
+    int depth() const { return depth_; }
+    bool contains_namespace() const;
+
 private:
     Kind kind_ = Kind::Undefined;
+    int depth_ = 0;
     bool b_ = false;
     int64_t i_ = 0;
     double d_ = 0.0;
