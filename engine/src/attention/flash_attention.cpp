@@ -68,10 +68,22 @@ struct ThreadBuffers {
 // the row's running max m, running sum l and accumulator acc, so that at every point
 //   acc = Σ_{keys so far} exp(s_j - m)·v_j   and   l = Σ_{keys so far} exp(s_j - m).
 void online_softmax_step(const AttentionKernels& kern, float* scores, int n_keys, const float* const* v_rows,
-                         int head_dim, float& m, float& l, float* acc) {
+                         int head_dim, bool only_tile, float& m, float& l, float* acc) {
     float tile_max = kNegInf;
     for (int j = 0; j < n_keys; ++j) tile_max = std::max(tile_max, scores[j]);
     if (tile_max == kNegInf) return;  // every key of this tile is masked for this row: nothing to add
+
+    // A row whose visible keys all lie in this tile is normalised before weighting V, exactly as standard
+    // attention (and llama.cpp) do: the same rounding, so a value on an fp16 tie later rounds the same way.
+    if (only_tile) {
+        const double sum = kern.exp_shifted(scores, n_keys, tile_max);
+        kern.scale_f32(scores, static_cast<float>(1.0 / sum), n_keys);
+        for (int j = 0; j < n_keys; ++j)
+            if (scores[j] != 0.0f) kern.axpy_f32(acc, scores[j], v_rows[j], head_dim);
+        m = tile_max;
+        l = 1.0f;
+        return;
+    }
 
     // The max only grows. What was accumulated relative to the old max shrinks by exp(m_old - m_new):
     // 0 on the first contributing tile (m_old = -inf, acc and l still 0), 1 when the max did not move.
@@ -162,7 +174,8 @@ void FlashAttention::run(const AttentionArgs& args, ThreadPool& pool) {
                     const bool visible = pos >= keys.first && pos <= keys.last;
                     scores[j] = visible ? scaled_score(kern.dot_f32(q, k_rows[j], hd), s) : kNegInf;
                 }
-                online_softmax_step(kern, scores, n_keys, v_rows, hd, buf.max[r], buf.sum[r],
+                const bool only_tile = keys.first >= t0 && keys.last < t0 + n_keys;
+                online_softmax_step(kern, scores, n_keys, v_rows, hd, only_tile, buf.max[r], buf.sum[r],
                                     buf.acc + static_cast<int64_t>(r) * hd);
             }
         }
