@@ -51,8 +51,10 @@ public:
     static std::unique_ptr<Tokenizer> create(Vocab vocab);  // picks the algorithm from vocab.model
     static std::unique_ptr<Tokenizer> from_gguf(const GgufFile& file) { return create(Vocab::from_gguf(file)); }
 
-    // add_special: BOS (and EOS) as the vocabulary asks. parse_special: recognise control/user-defined
-    // tokens written as text — only for template text, never for what a user typed.
+    // add_special: BOS (and EOS) as the vocabulary asks. parse_special: recognise control tokens
+    // (<s>, <|im_start|>…) written as text — only for template text, never for what a user typed.
+    // User-defined tokens (a vocabulary's "added tokens", e.g. MPT's runs of spaces) are always
+    // recognised, as llama.cpp and Hugging Face do; ids match llama.cpp's llama_tokenize.
     virtual std::vector<TokenId> encode(std::string_view text, bool add_special, bool parse_special) const = 0;
     // The bytes of one token as llama.cpp's token_to_piece prints them (byte tokens → their byte,
     // ▁ → space, control tokens → "" unless render_special).
