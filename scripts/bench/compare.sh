@@ -10,7 +10,7 @@
 #    UV_THREADPOOL_SIZE=1), each in a fresh process (peak RSS = that process's VmHWM), flash attention on;
 # 4. prints a markdown table: t/s of each engine per round, the ratio, both peak RSS, each file's sha256.
 # Environment: CHORD_BUILD_DIR (default build/release), CHORD_REF_DIR (default ~/.cache/chord-ref, made by
-# setup-llamacpp.sh), CHORD_SHARED_DIR (default /work/shared).
+# setup-llamacpp.sh), CHORD_SHARED_DIR (default /work/shared), CHORD_BUILD_NOTE (where the binaries come from).
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -73,7 +73,8 @@ log "uptime: $(uptime)"
 log "results in $out"
 # What was measured: the commit, and whether the engine's sources had uncommitted changes when it ran.
 {
-  echo "commit $(git -C "$repo" rev-parse --short HEAD), $(git -C "$repo" status --porcelain -- engine | wc -l) uncommitted engine paths; binaries built $(date -u -r "$bench" +%H:%M:%SZ)"
+  # CHORD_BUILD_NOTE: what the binaries were built from, when it is not this checkout (e.g. a CI clone).
+  echo "${CHORD_BUILD_NOTE:-checkout at commit $(git -C "$repo" rev-parse --short HEAD) with $(git -C "$repo" status --porcelain -- engine | wc -l) uncommitted engine paths}; binaries built $(date -u -r "$bench" +%H:%M:%SZ)"
   echo "start $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uptime)"
 } > "$out/build.txt"
 
