@@ -100,7 +100,7 @@ Rectangle {
                     }
                     ToolButton {
                         visible: !row.renaming && (row.hovered || row.highlighted)
-                        text: "🗑"
+                        text: "✕"
                         Accessible.name: qsTr("Delete chat %1").arg(row.title)
                         ToolTip.visible: hovered
                         ToolTip.text: qsTr("Delete (Del)")

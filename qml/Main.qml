@@ -38,7 +38,7 @@ ApplicationWindow {
     palette.placeholderText: Theme.mutedText
     palette.light: Theme.surface
     palette.mid: Theme.border
-    palette.dark: Theme.border
+    palette.dark: Theme.accent   // the Basic style fills highlighted buttons with it
 
     Shortcut { sequence: "Ctrl+N"; onActivated: { window.closeSettings(); window.app.chat.newConversation(); chatView.focusComposer() } }
     Shortcut { sequence: "Esc"; onActivated: settingsPage.visible ? window.closeSettings() : window.app.chat.stop() }
@@ -71,7 +71,7 @@ ApplicationWindow {
             Button {
                 objectName: "modelButton"
                 text: window.app.models.loading ? qsTr("Loading… %1%").arg(Math.round(window.app.models.progress * 100))
-                      : window.app.models.loaded ? window.app.models.info.name
+                      : window.app.models.loaded ? (window.app.models.info.fileName || window.app.models.info.name)
                       : qsTr("Open a model")
                 Accessible.name: qsTr("Model: %1. Choose a model").arg(text)
                 onClicked: modelPicker.open()
