@@ -22,8 +22,10 @@ struct RegexSubject {
     explicit RegexSubject(std::vector<uint32_t> code_points);
     std::vector<uint32_t> cps;
     std::vector<uint32_t> keys;   // cps with non-ASCII white space replaced by U+000B
-    std::vector<uint8_t> props;   // PropBits of each code point
+    std::vector<uint8_t> props;   // PropBits (regex_syntax.h) of each code point
 };
+
+struct RegexNode;  // regex_syntax.h
 
 class Regex {
 public:
@@ -41,10 +43,8 @@ public:
     bool match_non_empty_at(const RegexSubject& subject, size_t begin, size_t end, size_t pos,
                             size_t& match_end) const;
 
-    struct Node;
-
 private:
-    std::unique_ptr<Node> root_;
+    std::unique_ptr<RegexNode> root_;
 };
 
 }  // namespace chord::tokenizer
