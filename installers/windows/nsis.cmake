@@ -14,12 +14,13 @@ set(CPACK_NSIS_MUI_FINISHPAGE_RUN chord.exe)
 set(CPACK_NSIS_URL_INFO_ABOUT "")
 
 # .gguf -> Chord. SHCTX is HKLM for an all-users install and HKCU otherwise (the template picks it).
+# CPackConfig.cmake stores these in a quoted string, hence \\ and \" for one \ and one ".
 # On uninstall the extension is released only if it still points at Chord.
 set(CPACK_NSIS_EXTRA_INSTALL_COMMANDS [=[
   WriteRegStr SHCTX 'Software\\Classes\\.gguf' '' 'Chord.GGUF'
   WriteRegStr SHCTX 'Software\\Classes\\Chord.GGUF' '' 'GGUF language model'
   WriteRegStr SHCTX 'Software\\Classes\\Chord.GGUF\\DefaultIcon' '' '$INSTDIR\\bin\\chord.exe,0'
-  WriteRegStr SHCTX 'Software\\Classes\\Chord.GGUF\\shell\\open\\command' '' '"$INSTDIR\\bin\\chord.exe" "%1"'
+  WriteRegStr SHCTX 'Software\\Classes\\Chord.GGUF\\shell\\open\\command' '' '\"$INSTDIR\\bin\\chord.exe\" \"%1\"'
   System::Call 'shell32::SHChangeNotify(i 0x08000000, i 0, p 0, p 0)'
 ]=])
 set(CPACK_NSIS_EXTRA_UNINSTALL_COMMANDS [=[

@@ -44,6 +44,19 @@ def depends_of(deb):
     return names
 
 
+def with_providers(names):
+    """Adds the installed packages that Provide a virtual name (libspdlog1.10 provides libspdlog1.10-fmt9,
+    the name its shlibs file hands to dpkg-shlibdeps)."""
+    out = run(["dpkg-query", "-W", "-f", "${Package} ${Provides}\n"])
+    result = set(names)
+    for line in out.splitlines():
+        package, _, provides = line.partition(" ")
+        for virtual in provides.split(","):
+            if re.sub(r"\(.*?\)", "", virtual).strip() in names:
+                result.add(package.split(":")[0])
+    return result
+
+
 def closure_of(packages):
     out = run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
                "--no-breaks", "--no-replaces", "--no-enhances", *sorted(packages)], check=False)
@@ -59,22 +72,29 @@ def closure_of(packages):
 
 
 def owners(paths):
-    """path -> Debian package, trying the path as given, /usr-merged twins, then the resolved path."""
-    result = {}
+    """path -> Debian package, trying the path as given, its /usr-merged twin, then the resolved path.
+    One dpkg -S call for all candidates: each call reads the whole dpkg database."""
+    candidates = {}
     for path in paths:
-        candidates = [path]
-        if path.startswith("/usr/lib/"):
-            candidates.append(path[len("/usr"):])
-        elif path.startswith("/lib/"):
-            candidates.append("/usr" + path)
         real = os.path.realpath(path)
-        candidates += [real, real[len("/usr"):] if real.startswith("/usr/lib/") else "/usr" + real]
-        for candidate in candidates:
-            out = run(["dpkg", "-S", candidate], check=False)
-            line = next((l for l in out.splitlines() if l.endswith(": " + candidate)), None)
-            if line:
-                result[path] = line.split(":")[0].split(",")[0].strip()
-                break
+        tries = []
+        for p in (path, real):
+            tries += [p, p[len("/usr"):] if p.startswith("/usr/") else "/usr" + p]
+        candidates[path] = tries
+    everything = sorted({c for tries in candidates.values() for c in tries})
+    owner_of = {}
+    if everything:
+        out = run(["dpkg", "-S", *everything], check=False)
+        for line in out.splitlines():
+            if line.startswith("diversion by"):
+                continue
+            packages, _, path = line.partition(": ")
+            owner_of.setdefault(path, packages.split(",")[0].split(":")[0].strip())
+    result = {}
+    for path, tries in candidates.items():
+        found = next((owner_of[c] for c in tries if c in owner_of), None)
+        if found:
+            result[path] = found
     return result
 
 
@@ -130,7 +150,7 @@ def main():
     ap.add_argument("--loaded")
     args = ap.parse_args()
 
-    depends = depends_of(args.deb)
+    depends = with_providers(depends_of(args.deb))
     closure = closure_of(depends)
     print(f"Depends names {len(depends)} packages (closure {len(closure)}): {', '.join(sorted(depends))}")
     problems = []
