@@ -15,7 +15,11 @@ done
 
 cmake --preset aarch64 > /dev/null
 cmake --build --preset aarch64 -j2
+# The ISA-dependent tests: kernels vs their scalar references, dispatch, attention, quant formats, and the
+# parts that must behave the same on every CPU. The llama.cpp conformance tests compare with outputs made on
+# x86 (whose float summation order decides near-ties), and run natively and under qemu-x86_64 instead.
+portable='test_(kernels|dispatch|attention|attention_kernels|thread_pool|quant_formats|quant_q5_1|gguf|sampler|tokenizer|tokenizer_unicode|tokenizer_vectors|detokenizer)$'
 echo "== qemu-aarch64, default CPU (dotprod, fp16)"
-ctest --preset aarch64 -j2
+ctest --preset aarch64 -j2 -R "$portable"
 echo "== qemu-aarch64 -cpu cortex-a53 (no dotprod, no fp16)"
-QEMU_CPU=cortex-a53 ctest --preset aarch64 -j2
+QEMU_CPU=cortex-a53 ctest --preset aarch64 -j2 -R "$portable"
