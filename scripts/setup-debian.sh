@@ -12,7 +12,7 @@ RUNTIME=(qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscri
          qml6-module-qtquick-layouts qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel
          qml6-module-qt-labs-qmlmodels qml6-module-qt-labs-platform libqt6sql6-sqlite qt6-qpa-plugins
          qt6-wayland fonts-dejavu-core)
-TESTS=(qml6-module-qttest python3-jinja2 xvfb xauth)
+TESTS=(qml6-module-qttest python3-jinja2 xvfb xauth unicode-data)
 EXTRA=()
 for stage in ${CHORD_SETUP_EXTRA:-}; do
   case "$stage" in
