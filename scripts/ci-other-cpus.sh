@@ -33,7 +33,7 @@ for spec in "Haswell:AVX2+FMA" "qemu64:Scalar"; do
   chmod +x "$wrapper"
 
   chosen=$("$wrapper" -m "$shared/models/stories260K.gguf" -p "Once" -n 1 --temp 0 --json 2>/dev/null |
-           python3 -c 'import json,sys; print(json.load(sys.stdin)["simd"])') || chosen="(chord-cli failed)"
+           python3 -c 'import json,sys; print(json.load(sys.stdin)["stats"]["simd"])') || chosen="(chord-cli failed)"
   if [ "$chosen" = "$expected" ]; then
     echo "qemu -cpu $cpu: kernels $chosen"
   else

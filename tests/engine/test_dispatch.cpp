@@ -14,7 +14,7 @@
 namespace {
 
 // The CPU flags Linux reports in /proc/cpuinfo (x86), an oracle independent of our cpuid code.
-std::set<std::string> proc_cpuinfo_flags() {
+[[maybe_unused]] std::set<std::string> proc_cpuinfo_flags() {
     std::ifstream in("/proc/cpuinfo");
     std::string line;
     while (std::getline(in, line)) {

@@ -34,8 +34,8 @@ struct AttentionKernels {
 
 // The portable reference implementation, available everywhere.
 const AttentionKernels& scalar_attention_kernels();
-// The table the backends use by default: the best this CPU runs. Until the ISA folders provide
-// attention kernels this is the scalar table.
+// The table the backends use by default: the SIMD table of the dispatched kernel level
+// (kernels/kernels.h; kernels/<isa>/attention_<isa>.cpp), or the scalar one.
 const AttentionKernels& default_attention_kernels();
 // Every table this CPU can run (tests compare each with the reference).
 std::vector<const AttentionKernels*> available_attention_kernels();

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "attention/attention_kernels.h"
+#include "kernels/attention_tables.h"
 #include "quant/fp16.h"
 
 namespace chord {
@@ -67,8 +68,18 @@ const AttentionKernels& scalar_attention_kernels() {
     return table;
 }
 
-const AttentionKernels& default_attention_kernels() { return scalar_attention_kernels(); }
+// The ISA of the dispatched matmul kernels (kernels/kernels.h: CPU features and CHORD_SIMD), so forcing a
+// level forces it for attention too.
+const AttentionKernels& default_attention_kernels() {
+    const AttentionKernels* simd = attention_kernels_for(kernels().level);
+    return simd ? *simd : scalar_attention_kernels();
+}
 
-std::vector<const AttentionKernels*> available_attention_kernels() { return {&scalar_attention_kernels()}; }
+std::vector<const AttentionKernels*> available_attention_kernels() {
+    std::vector<const AttentionKernels*> tables{&scalar_attention_kernels()};
+    for (SimdLevel level : {SimdLevel::Avx2, SimdLevel::Avx512, SimdLevel::Neon})
+        if (const AttentionKernels* k = attention_kernels_for(level)) tables.push_back(k);
+    return tables;
+}
 
 }  // namespace chord

@@ -1,5 +1,6 @@
 // AVX2 attention inner loops (the contract is in attention/attention_kernels.h): f32 products and
-// sums, F16 widened exactly (F16C); 8 lanes per step, scalar tails.
+// sums, F16 widened exactly (F16C); 8 lanes per step, scalar tails. The F16-cache loops (the product
+// default) use fused multiply-adds; the F32-cache ones reproduce the scalar table (see dot_f32).
 #include "attention/attention_kernels.h"
 #include "kernels/attention_tables.h"
 #include "kernels/avx2/exp_avx2.h"
@@ -18,16 +19,12 @@ float hsum(__m256 v) {
     return _mm_cvtss_f32(_mm_add_ss(t, _mm_movehdup_ps(t)));
 }
 
+// The F32 cache is the reference-test configuration: q·k keeps the scalar table's order (a plain
+// running sum; ISO C++ mode, so no fused multiply-add) and the weighted add below multiplies and adds
+// separately, so F32-cache results equal the scalar table's bit for bit.
 float dot_f32(const float* a, const float* b, int n) {
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    int i = 0;
-    for (; i + 16 <= n; i += 16) {
-        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), acc1);
-    }
-    for (; i + 8 <= n; i += 8) acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
-    float sum = hsum(_mm256_add_ps(acc0, acc1));
-    for (; i < n; ++i) sum += a[i] * b[i];
+    float sum = 0.0f;
+    for (int i = 0; i < n; ++i) sum += a[i] * b[i];
     return sum;
 }
 
@@ -47,7 +44,8 @@ float dot_f32_f16(const float* a, const uint16_t* b, int n) {
 void axpy_f32(float* y, float a, const float* x, int n) {
     const __m256 av = _mm256_set1_ps(a);
     int i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), _mm256_mul_ps(av, _mm256_loadu_ps(x + i))));
     for (; i < n; ++i) y[i] += a * x[i];
 }
 

@@ -1,5 +1,6 @@
 // AVX-512 attention inner loops (the contract is in attention/attention_kernels.h): f32 products and
-// sums, F16 widened exactly; 16 lanes per step, tails with masked loads.
+// sums, F16 widened exactly; 16 lanes per step, tails with masked loads. The F16-cache loops (the
+// product default) use fused multiply-adds; the F32-cache ones reproduce the scalar table (see dot_f32).
 #include "attention/attention_kernels.h"
 #include "kernels/attention_tables.h"
 #include "kernels/avx512/exp_avx512.h"
@@ -16,18 +17,13 @@ __m512 load_f16_tail(const uint16_t* p, int n) {
     return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(tail_mask(n), p));
 }
 
+// The F32 cache is the reference-test configuration: q·k keeps the scalar table's order (a plain
+// running sum; ISO C++ mode, so no fused multiply-add) and the weighted add below multiplies and adds
+// separately, so F32-cache results equal the scalar table's bit for bit.
 float dot_f32(const float* a, const float* b, int n) {
-    __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
-    int i = 0;
-    for (; i + 32 <= n; i += 32) {
-        acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), acc0);
-        acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), acc1);
-    }
-    for (; i < n; i += 16) {
-        const __mmask16 m = i + 16 <= n ? static_cast<__mmask16>(0xFFFF) : tail_mask(n - i);
-        acc0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i), acc0);
-    }
-    return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
+    float sum = 0.0f;
+    for (int i = 0; i < n; ++i) sum += a[i] * b[i];
+    return sum;
 }
 
 float dot_f32_f16(const float* a, const uint16_t* b, int n) {
@@ -47,10 +43,12 @@ float dot_f32_f16(const float* a, const uint16_t* b, int n) {
 void axpy_f32(float* y, float a, const float* x, int n) {
     const __m512 av = _mm512_set1_ps(a);
     int i = 0;
-    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, _mm512_fmadd_ps(av, _mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i)));
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(y + i, _mm512_add_ps(_mm512_loadu_ps(y + i), _mm512_mul_ps(av, _mm512_loadu_ps(x + i))));
     if (i < n) {
         const __mmask16 m = tail_mask(n - i);
-        _mm512_mask_storeu_ps(y + i, m, _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i)));
+        _mm512_mask_storeu_ps(y + i, m,
+                              _mm512_add_ps(_mm512_maskz_loadu_ps(m, y + i), _mm512_mul_ps(av, _mm512_maskz_loadu_ps(m, x + i))));
     }
 }
 
