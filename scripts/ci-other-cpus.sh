@@ -12,15 +12,17 @@ shared=$(realpath "${2:-$root/../shared}")
 command -v qemu-x86_64 >/dev/null || { echo "qemu-x86_64 is missing (apt-get install qemu-user)"; exit 1; }
 [ -x "$cli" ] || { echo "no chord-cli at $cli (build it first)"; exit 1; }
 
-# Small models that exercise every SIMD matmul kernel (Q4_0, Q8_0, F16, BF16, F32) and attention.
+# Small models that exercise the SIMD matmul kernels (F32, Q4_0, Q8_0, F16) and attention; kept to
+# four because qemu emulates an AVX-less CPU slowly (set CHORD_CI_ALL_REFS=1 for BF16 and F16 stories too).
 refs=(
   "$shared/models/reference/stories260K.once.json"
-  "$shared/models/reference/stories260K-F16.once.json"
   "$shared/models/quant/reference/synth-q-Q4_0.once.json"
   "$shared/models/quant/reference/synth-q-Q8_0.once.json"
-  "$shared/models/quant/reference/synth-q-BF16.once.json"
   "$shared/models/quant/reference/synth-q-F16.once.json"
 )
+if [ -n "${CHORD_CI_ALL_REFS:-}" ]; then
+  refs+=("$shared/models/reference/stories260K-F16.once.json" "$shared/models/quant/reference/synth-q-BF16.once.json")
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
