@@ -75,7 +75,7 @@ template <typename T> int run(const char* name, void (T::*fn)()) {
 #define QVERIFY(cond) do { if (!(cond)) chord_test::fail(#cond, "", __FILE__, __LINE__); } while (0)
 #define QVERIFY2(cond, msg) do { if (!(cond)) chord_test::fail(#cond, (msg), __FILE__, __LINE__); } while (0)
 #define QCOMPARE(actual, expected) do { \
-    const auto& chord_a_ = (actual); const auto& chord_e_ = (expected); \
+    const auto chord_a_ = (actual); const auto chord_e_ = (expected); /* copies: no dangling temporaries */ \
     if (!chord_test::equal(chord_a_, chord_e_)) \
         chord_test::fail("QCOMPARE(" #actual ", " #expected ")", \
                          "actual " + chord_test::show(chord_a_) + ", expected " + chord_test::show(chord_e_), \
