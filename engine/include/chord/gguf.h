@@ -114,9 +114,11 @@ private:
     std::map<std::string, size_t, std::less<>> tensor_index_;
 };
 
-// Writes GGUF v3. Tensors are added with their raw (already encoded) bytes.
-class GgufWriter {
+// GGUF metadata in insertion order, shared by both writers below. Setting a key twice replaces its value.
+class GgufMetadataWriter {
 public:
+    using Entries = std::vector<std::pair<std::string, GgufValue>>;
+
     void set(const std::string& key, GgufValue value);
     void set_u32(const std::string& key, uint32_t v);
     void set_i32(const std::string& key, int32_t v);
@@ -129,7 +131,33 @@ public:
     void set_i32_array(const std::string& key, const std::vector<int32_t>& v);
     void set_alignment(uint32_t alignment);  // also writes general.alignment
 
-    // ne in GGUF order (ne[0] contiguous). bytes.size() must equal the type's size for ne.
+    const Entries& entries() const { return kv_; }
+    uint32_t alignment() const { return alignment_; }
+
+protected:
+    void freeze() { frozen_ = true; }  // the header is written: metadata can no longer change
+
+private:
+    Entries kv_;
+    uint32_t alignment_ = 32;
+    bool frozen_ = false;
+};
+
+// One tensor's entry in the header: shape (GGUF order, ne[0] contiguous), type and data size in bytes.
+struct GgufTensorEntry {
+    std::string name;
+    TensorType type = TensorType::F32;
+    std::vector<int64_t> ne;
+    uint64_t nbytes = 0;
+
+    // Validates type and shape (1–4 positive dimensions, rows a whole number of blocks); throws InvalidArgument.
+    static GgufTensorEntry make(const std::string& name, TensorType type, std::vector<int64_t> ne);
+};
+
+// Writes GGUF v3 from memory. Tensors are added with their raw (already encoded) bytes.
+class GgufWriter : public GgufMetadataWriter {
+public:
+    // bytes.size() must equal the type's size for ne.
     void add_tensor(const std::string& name, TensorType type, std::vector<int64_t> ne, std::vector<uint8_t> bytes);
 
     std::vector<uint8_t> to_bytes() const;
@@ -137,15 +165,8 @@ public:
     void write(const std::string& path) const;
 
 private:
-    struct PendingTensor {
-        std::string name;
-        TensorType type;
-        std::vector<int64_t> ne;
-        std::vector<uint8_t> bytes;
-    };
-    std::vector<std::pair<std::string, GgufValue>> kv_;  // insertion order kept
-    std::vector<PendingTensor> tensors_;
-    uint32_t alignment_ = 32;
+    std::vector<GgufTensorEntry> tensors_;
+    std::vector<std::vector<uint8_t>> data_;  // one per tensor
 };
 
 // Writes GGUF v3 straight to disk, tensor by tensor, so a file larger than memory can be written
@@ -154,26 +175,14 @@ private:
 // bytes in the order the tensors were added (any number of write_tensor_data() calls per tensor),
 // then finish(). The file is written to path.tmp and renamed into place by finish(); a writer destroyed
 // before finish() removes its .tmp file.
-class GgufStreamWriter {
+class GgufStreamWriter : public GgufMetadataWriter {
 public:
     GgufStreamWriter() = default;
     ~GgufStreamWriter();
     GgufStreamWriter(const GgufStreamWriter&) = delete;
     GgufStreamWriter& operator=(const GgufStreamWriter&) = delete;
 
-    void set(const std::string& key, GgufValue value);
-    void set_u32(const std::string& key, uint32_t v);
-    void set_i32(const std::string& key, int32_t v);
-    void set_u64(const std::string& key, uint64_t v);
-    void set_f32(const std::string& key, float v);
-    void set_bool(const std::string& key, bool v);
-    void set_string(const std::string& key, const std::string& v);
-    void set_string_array(const std::string& key, const std::vector<std::string>& v);
-    void set_f32_array(const std::string& key, const std::vector<float>& v);
-    void set_i32_array(const std::string& key, const std::vector<int32_t>& v);
-    void set_alignment(uint32_t alignment);  // also writes general.alignment
-
-    // ne in GGUF order (ne[0] contiguous); the data comes later through write_tensor_data().
+    // The data comes later through write_tensor_data().
     void add_tensor_info(const std::string& name, TensorType type, std::vector<int64_t> ne);
 
     void begin(const std::string& path);                      // writes header, metadata and tensor infos
@@ -182,17 +191,9 @@ public:
     uint64_t total_bytes() const;                             // size of the finished file
 
 private:
-    struct TensorInfo {
-        std::string name;
-        TensorType type;
-        std::vector<int64_t> ne;
-        uint64_t nbytes;
-    };
     void put(const void* data, size_t n);
     void pad_current_tensor();
-    std::vector<std::pair<std::string, GgufValue>> kv_;  // insertion order kept
-    std::vector<TensorInfo> tensors_;
-    uint32_t alignment_ = 32;
+    std::vector<GgufTensorEntry> tensors_;
     std::string path_;
     std::FILE* file_ = nullptr;
     size_t current_ = 0;           // tensor whose bytes come next
