@@ -2,7 +2,8 @@
 // moved exactly, and every moved K equals K rotated to its new position — checked against a double-
 // precision RoPE of the old K (all layers) and against K that a fresh session computes for the same
 // tokens at the new positions (layer 0, whose K depends only on the token and its position); both
-// max|Δ| / max|ref| <= 1e-5. A conversation three times the context completes with shifts (and with
+// max|Δ| / max|ref| <= 1e-5. On the arch-zoo gemma3 the same checks use each layer's own RoPE (local
+// layers base 10000, the global one the file's base and scale). A conversation three times the context completes with shifts (and with
 // truncation), and a message longer than the context is a clear error.
 #include <cmath>
 #include <cstdio>
@@ -27,6 +28,13 @@ std::shared_ptr<Model> model() {
     return m;
 }
 
+// The arch-zoo gemma3 (6 layers; 0-4 local with RoPE base 10000 and scale 1, 5 global with the file's base
+// 1e6 and linear scale 1/8; NEOX RoPE over head_dim 48: models/arch/README.md).
+std::shared_ptr<Model> gemma3() {
+    static std::shared_ptr<Model> m = Model::load(std::string(CHORD_SHARED_DIR) + "/models/arch/gemma3.gguf");
+    return m;
+}
+
 SessionOptions options(int n_ctx) {
     SessionOptions o;
     o.n_ctx = n_ctx;
@@ -45,13 +53,12 @@ std::vector<float> k_row(Session& s, int layer, int pos) {
 }
 
 // RoPE by `delta` positions in double precision (the textbook rotation, not the engine's code).
-std::vector<double> rotate(const std::vector<float>& k, int delta, const HyperParams& hp) {
+std::vector<double> rotate(const std::vector<float>& k, int delta, const HyperParams& hp, double base, double scale) {
     std::vector<double> out(k.begin(), k.end());
     for (int h = 0; h < hp.n_head_kv; ++h) {
         double* v = out.data() + static_cast<size_t>(h) * static_cast<size_t>(hp.head_dim);
         for (int i = 0; i < hp.n_rot / 2; ++i) {
-            const double theta = delta * static_cast<double>(hp.rope_freq_scale) *
-                                 std::pow(static_cast<double>(hp.rope_freq_base), -2.0 * i / hp.n_rot);
+            const double theta = delta * scale * std::pow(base, -2.0 * i / hp.n_rot);
             const int a = hp.rope_style == RopeStyle::Normal ? 2 * i : i;
             const int b = hp.rope_style == RopeStyle::Normal ? 2 * i + 1 : i + hp.n_rot / 2;
             const double x0 = v[a], x1 = v[b];
@@ -85,6 +92,7 @@ class TestContextShift : public QObject {
     Q_OBJECT
 private slots:
     void shiftReRotatesK();
+    void shiftUsesEachLayersRope();
     void conversationThreeTimesTheContext();
     void messageLongerThanTheContextIsAnError();
 };
@@ -118,7 +126,8 @@ void TestContextShift::shiftReRotatesK() {
     for (int l = 0; l < hp.n_layer; ++l) {
         for (int p = 0; p < keep; ++p) QVERIFY(k_row(s, l, p) == before[static_cast<size_t>(l)][static_cast<size_t>(p)]);
         for (int p = keep; p < n - discard; ++p) {
-            const std::vector<double> ref = rotate(before[static_cast<size_t>(l)][static_cast<size_t>(p + discard)], -discard, hp);
+            const std::vector<double> ref = rotate(before[static_cast<size_t>(l)][static_cast<size_t>(p + discard)], -discard,
+                                                   hp, hp.rope_freq_base, hp.rope_freq_scale);
             const std::vector<float> got = k_row(s, l, p);
             for (size_t i = 0; i < got.size(); ++i) all_layers.add(got[i], ref[i]);
         }
@@ -144,6 +153,47 @@ void TestContextShift::shiftReRotatesK() {
     QVERIFY2(layer0.value() <= 1e-5, std::to_string(layer0.value()).c_str());
     std::printf("shifted K vs double RoPE (all layers) %.3g, vs forward pass (layer 0) %.3g\n", all_layers.value(),
                 layer0.value());
+}
+
+// gemma3's local and global layers rotate with different bases and scales; a shift must re-rotate each
+// layer's K with its own (a single global RoPE is off by O(1) on the local layers).
+void TestContextShift::shiftUsesEachLayersRope() {
+    const HyperParams& hp = gemma3()->hparams();
+    QCOMPARE(hp.n_layer, 6);
+    QCOMPARE(hp.head_dim, 48);
+    std::vector<TokenId> tokens;
+    for (int i = 0; i < 40; ++i) tokens.push_back(3 + (i * 37) % 500);  // any ids: the model is random
+    const int n = 40, keep = 4, discard = 12;
+    Session s(gemma3(), options(64));
+    s.decode(tokens);
+    std::vector<std::vector<std::vector<float>>> before(static_cast<size_t>(hp.n_layer));
+    for (int l = 0; l < hp.n_layer; ++l)
+        for (int p = 0; p < n; ++p) before[static_cast<size_t>(l)].push_back(k_row(s, l, p));
+
+    s.shift(keep, discard);
+    for (int l = 0; l < hp.n_layer; ++l) {
+        const bool local = l % 6 < 5;
+        Ratio r;
+        for (int p = keep; p < n - discard; ++p) {
+            const std::vector<double> ref = rotate(before[static_cast<size_t>(l)][static_cast<size_t>(p + discard)], -discard,
+                                                   hp, local ? 10000.0 : 1e6, local ? 1.0 : 0.125);
+            const std::vector<float> got = k_row(s, l, p);
+            for (size_t i = 0; i < got.size(); ++i) r.add(got[i], ref[i]);
+        }
+        QVERIFY2(r.value() <= 1e-5, ("layer " + std::to_string(l) + ": " + std::to_string(r.value())).c_str());
+    }
+
+    // Layer 0 (local) against the forward pass at the new positions.
+    std::vector<TokenId> moved(tokens.begin(), tokens.begin() + keep);
+    moved.insert(moved.end(), tokens.begin() + keep + discard, tokens.end());
+    Session fresh(gemma3(), options(64));
+    fresh.decode(moved);
+    Ratio layer0;
+    for (int p = keep; p < n - discard; ++p) {
+        const std::vector<float> got = k_row(s, 0, p), ref = k_row(fresh, 0, p);
+        for (size_t i = 0; i < got.size(); ++i) layer0.add(got[i], ref[i]);
+    }
+    QVERIFY2(layer0.value() <= 1e-5, std::to_string(layer0.value()).c_str());
 }
 
 void TestContextShift::conversationThreeTimesTheContext() {
@@ -202,7 +252,7 @@ void TestContextShift::messageLongerThanTheContextIsAnError() {
     QVERIFY(!chat.send("Once upon a time", sampled(8, 1)).tokens.empty());
 }
 
-CHORD_TEST_MAIN(TestContextShift, shiftReRotatesK, conversationThreeTimesTheContext, messageLongerThanTheContextIsAnError)
+CHORD_TEST_MAIN(TestContextShift, shiftReRotatesK, shiftUsesEachLayersRope, conversationThreeTimesTheContext, messageLongerThanTheContextIsAnError)
 #ifndef CHORD_TEST_NO_QT
 #include "test_context_shift.moc"
 #endif

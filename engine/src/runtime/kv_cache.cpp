@@ -3,8 +3,8 @@
 #include <cstring>
 
 #include "model/hparams.h"
-#include "model/ops.h"
 #include "quant/fp16.h"
+#include "runtime/forward_layer.h"
 
 namespace chord {
 
@@ -60,13 +60,13 @@ void KvCache::move(int from, int to, int n) {
                 std::memmove(at(*buf, h, to), at(*buf, h, from), row * static_cast<size_t>(n));
 }
 
-void KvCache::rotate_k(int first, int n, int delta, const HyperParams& hp) {
+void KvCache::rotate_k(int first, int n, int delta, const HyperParams& hp, const ModelWeights& w) {
     std::vector<float> row(static_cast<size_t>(n_head_kv_) * head_dim_);
     for (int l = 0; l < n_layer_; ++l) {
         auto& kb = k_[static_cast<size_t>(l)];
         for (int p = first; p < first + n; ++p) {
             read_k(l, p, row.data());
-            rope(row.data(), n_head_kv_, head_dim_, hp.n_rot, delta, hp.rope_freq_base, hp.rope_freq_scale, hp.rope_style);
+            rope_heads(hp, w, l, row.data(), n_head_kv_, delta);
             for (int h = 0; h < n_head_kv_; ++h) {
                 uint8_t* dst = at(kb, h, p);
                 if (type_ == KvType::F32) {

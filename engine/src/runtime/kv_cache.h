@@ -9,6 +9,7 @@
 namespace chord {
 
 struct HyperParams;
+struct ModelWeights;
 
 class KvCache {
 public:
@@ -28,8 +29,10 @@ public:
     void read_k(int layer, int pos, float* out) const;
     // Moves positions [from, from + n) to [to, to + n) (to < from).
     void move(int from, int to, int n);
-    // Re-rotates K at positions [first, first + n) by delta positions (RoPE is a rotation: R(p)·R(d) = R(p+d)).
-    void rotate_k(int first, int n, int delta, const HyperParams& hp);
+    // Re-rotates K at positions [first, first + n) by delta positions (RoPE is a rotation: R(p)·R(d) = R(p+d)),
+    // with each layer's own RoPE as the forward pass applies it (runtime/forward_layer.h rope_heads: gemma3's
+    // local layers have their own base and scale, some models have frequency factors).
+    void rotate_k(int first, int n, int delta, const HyperParams& hp, const ModelWeights& w);
 
 private:
     uint8_t* at(std::vector<uint8_t>& buf, int head, int pos) {

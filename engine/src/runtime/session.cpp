@@ -103,7 +103,7 @@ void Session::shift(int n_keep, int n_discard) {
         throw Error(ErrorKind::InvalidArgument, "shift: range outside the cache");
     const int n_move = s.n_past - n_keep - n_discard;
     s.kv.move(n_keep + n_discard, n_keep, n_move);
-    s.kv.rotate_k(n_keep, n_move, -n_discard, model_->hparams());
+    s.kv.rotate_k(n_keep, n_move, -n_discard, model_->hparams(), model_->weights());
     s.n_past -= n_discard;
 }
 
