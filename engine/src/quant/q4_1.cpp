@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <cmath>
 
 #include "quant/blocks.h"
 #include "quant/formats.h"
@@ -49,20 +50,32 @@ void quantize_q4_1(const float* src, void* dst, int64_t n) {
 }
 
 // Σ (d·q + m)·(dy·qy) = d·dy·Σ q·qy + m·s, with s = dy·Σ qy from the Q8_1 block.
+// In llama.cpp's x86 float order (as dot_q5_1_q8_1; one ulp here can flip the next layer's Q8_1
+// rounding): element j of a block is low nibble j (j < 16) or high nibble j − 16; the integer products
+// go into 8 lanes of 4 consecutive elements; lane l accumulates fma(float(lane sum), d·dy, acc[l]) over
+// the blocks; the lanes are reduced as ggml's hsum_float_8 ((0+4)+(2+6)) + ((1+5)+(3+7)); the minimum
+// terms are a separate fused sum m·s added last.
 float dot_q4_1_q8_1(const void* w, const void* a, int64_t n) {
     const BlockQ4_1* x = static_cast<const BlockQ4_1*>(w);
     const BlockQ8_1* y = static_cast<const BlockQ8_1*>(a);
-    float sum = 0.0f;
+    constexpr int kLanes = 8, kPerLane = kQK4_1 / kLanes, kHalf = kQK4_1 / 2;
+    float acc[kLanes] = {};
+    float min_terms = 0.0f;
     for (int64_t i = 0; i < n / kQK4_1; ++i) {
-        int32_t sumi = 0;
-        for (int j = 0; j < kQK4_1 / 2; ++j) {
-            sumi += (x[i].qs[j] & 0x0F) * y[i].qs[j];
-            sumi += (x[i].qs[j] >> 4) * y[i].qs[j + kQK4_1 / 2];
+        min_terms = std::fma(fp16_to_fp32(x[i].m), fp16_to_fp32(y[i].s), min_terms);
+        const float scale = fp16_to_fp32(x[i].d) * fp16_to_fp32(y[i].d);
+        for (int l = 0; l < kLanes; ++l) {
+            int32_t lane_sum = 0;
+            for (int j = l * kPerLane; j < (l + 1) * kPerLane; ++j) {
+                const int q = j < kHalf ? (x[i].qs[j] & 0x0F) : (x[i].qs[j - kHalf] >> 4);
+                lane_sum += q * y[i].qs[j];
+            }
+            acc[l] = std::fma(static_cast<float>(lane_sum), scale, acc[l]);
         }
-        sum += (fp16_to_fp32(x[i].d) * fp16_to_fp32(y[i].d)) * static_cast<float>(sumi) +
-               fp16_to_fp32(x[i].m) * fp16_to_fp32(y[i].s);
     }
-    return sum;
+    const float even = (acc[0] + acc[4]) + (acc[2] + acc[6]);
+    const float odd = (acc[1] + acc[5]) + (acc[3] + acc[7]);
+    return (even + odd) + min_terms;
 }
 
 }  // namespace
