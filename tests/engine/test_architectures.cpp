@@ -151,26 +151,7 @@ void check_against_reference(const std::string& gguf, const std::string& ref_pat
     QVERIFY2(failures.empty(), ("failed:" + failures).c_str());
 }
 
-// Architectures whose llama.cpp reference Chord does not match on every kernel level yet, with the reason.
-// They are still run and their figures printed, but a mismatch is reported instead of failing.
-const char* known_divergence(const std::string& arch) {
-    if (arch == "gemma3")
-        return "a GELU input in layer 0 (token 1, element 88) lies on an fp16 rounding midpoint of ggml's GELU table; "
-               "which way it rounds depends on the last f32 bit of attention's output, so the SIMD attention order "
-               "decides (seen: step 0 off by 4.3e-4, limit 1e-4)";
-    return nullptr;
-}
-
-void check_architecture(const std::string& arch) {
-    if (const char* why = known_divergence(arch)) {
-        if (!fs::exists(model_path(arch))) QSKIP("arch models not found (set CHORD_SHARED_DIR)");
-        const std::string failures = reference_failures(model_path(arch), reference_path(arch), arch);
-        std::printf("KNOWN DIVERGENCE (not asserted) %s: %s\n  why: %s\n", arch.c_str(),
-                    failures.empty() ? "matches now" : failures.c_str(), why);
-        return;
-    }
-    check_against_reference(model_path(arch), reference_path(arch), arch);
-}
+void check_architecture(const std::string& arch) { check_against_reference(model_path(arch), reference_path(arch), arch); }
 
 // Copies a GGUF file with its metadata edited (tensors unchanged) to a temporary path.
 std::string rewritten_copy(const std::string& src, const std::string& name,

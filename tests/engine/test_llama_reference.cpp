@@ -121,13 +121,10 @@ struct KnownDivergence {
     const char* reason;
 };
 constexpr KnownDivergence kKnownDivergences[] = {
-    {"stories260K-F16.park.json",
-     "F16 weights: llama.cpp rounds every matmul input to fp16; on this 10-token prompt an activation lands on an "
-     "fp16 rounding boundary and rounds the other way (step 0 off by ~6e-3, limit 1e-3). Matching needs ggml's exact "
-     "f32 order upstream (attention exp, SiLU); the 5-token prompt of stories260K-F16.once.json matches."},
-    {"synth-q-Q4_K_M.once.json",
-     "Q4_K/Q8_K dots are summed in ggml's portable order, not its x86 order; a value near a rounding boundary "
-     "drifts from step 12 and greedy token 15 differs where llama.cpp's margin is 0.0134 (limit 0.01)."},
+    {"synth-q-Q4_K_S.once.json",
+     "Q4_K dots are not yet summed in the order of llama.cpp's repacked q4_K_8x8 kernels (which it uses on x86); "
+     "their ~4e-7 differences in Q/K/V move a Q8_K block scale of the attention output at step 1, later logits are "
+     "then ~0.03 off (within the 5e-2 rule) and greedy token 7 differs where llama.cpp's margin is 0.0109 (limit 0.01)."},
 };
 
 const char* known_divergence(const std::string& ref_path) {

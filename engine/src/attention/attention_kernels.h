@@ -28,9 +28,23 @@ struct AttentionKernels {
     // dst[i] = f32(f16(src[i])): the query as llama.cpp sees it before q·k on an F16 cache.
     void (*round_through_f16)(const float* src, float* dst, int n) = nullptr;
     // s[i] = exp(s[i] - max) for n scores (-inf gives 0); returns Σ s[i] summed in double, as ggml's
-    // softmax does.
+    // softmax does (the AVX-512 table in ggml's exact order: each 16-score block summed in float, then
+    // added in double, so s must start at a key index that is a multiple of 16).
     double (*exp_shifted)(float* s, int n, float max) = nullptr;
+    // out[d] = Σ_{j < n} p[j]·v[j·v_stride + d] for d < head_dim (P·V on an F32 cache; keys with p[j] = 0
+    // are skipped), summed in the order of ggml's mul_mat(Vᵀ, P): partial sums per key index mod `lanes`,
+    // each a chain of fused multiply-adds in key order, then combined as the ggml kernel reduces its
+    // registers. lanes = 64 is ggml_vec_dot_f32 (one query row), 16 is llamafile's tinyBLAS (a batch).
+    // p[0] must be a key whose index is a multiple of 64.
+    void (*weighted_sum_f32)(float* out, const float* p, const float* v, int64_t v_stride, int n, int head_dim,
+                             int lanes) = nullptr;
 };
+
+// The portable weighted_sum_f32 (also what the AVX2 and NEON tables use).
+void weighted_sum_f32_reference(float* out, const float* p, const float* v, int64_t v_stride, int n, int head_dim,
+                                int lanes);
+// llama.cpp's order for P·V: tinyBLAS for a batch whose head_dim it accepts, else ggml_vec_dot_f32.
+inline int weighted_sum_lanes(int n_queries, int head_dim) { return n_queries >= 2 && head_dim % 4 == 0 ? 16 : 64; }
 
 // The portable reference implementation, available everywhere.
 const AttentionKernels& scalar_attention_kernels();

@@ -13,6 +13,7 @@ namespace chord {
 namespace {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+static_assert(FlashAttention::kKeyTile % 64 == 0, "weighted_sum_f32 needs tiles that start at multiples of 64");
 
 // How the rows of one KV head — (query i, head g of its group), row = i·group + g — are cut into blocks.
 struct RowBlocking {
@@ -67,8 +68,9 @@ struct ThreadBuffers {
 // Online softmax for one row and one key tile (scores already masked with -inf): folds the tile into
 // the row's running max m, running sum l and accumulator acc, so that at every point
 //   acc = Σ_{keys so far} exp(s_j - m)·v_j   and   l = Σ_{keys so far} exp(s_j - m).
+// weighted_lanes > 0: F32 cache, where a row whose keys fit one tile takes ggml's order (weighted_sum_f32).
 void online_softmax_step(const AttentionKernels& kern, float* scores, int n_keys, const float* const* v_rows,
-                         int head_dim, bool only_tile, float& m, float& l, float* acc) {
+                         int head_dim, bool only_tile, int weighted_lanes, float& m, float& l, float* acc) {
     float tile_max = kNegInf;
     for (int j = 0; j < n_keys; ++j) tile_max = std::max(tile_max, scores[j]);
     if (tile_max == kNegInf) return;  // every key of this tile is masked for this row: nothing to add
@@ -78,8 +80,13 @@ void online_softmax_step(const AttentionKernels& kern, float* scores, int n_keys
     if (only_tile) {
         const double sum = kern.exp_shifted(scores, n_keys, tile_max);
         kern.scale_f32(scores, static_cast<float>(1.0 / sum), n_keys);
-        for (int j = 0; j < n_keys; ++j)
-            if (scores[j] != 0.0f) kern.axpy_f32(acc, scores[j], v_rows[j], head_dim);
+        if (weighted_lanes > 0) {
+            // F32 cache: the tile's rows are consecutive cache rows, and the tile starts at a multiple of 64.
+            kern.weighted_sum_f32(acc, scores, v_rows[0], head_dim, n_keys, head_dim, weighted_lanes);
+        } else {
+            for (int j = 0; j < n_keys; ++j)
+                if (scores[j] != 0.0f) kern.axpy_f32(acc, scores[j], v_rows[j], head_dim);
+        }
         m = tile_max;
         l = 1.0f;
         return;
@@ -116,6 +123,7 @@ void FlashAttention::run(const AttentionArgs& args, ThreadPool& pool) {
     const int hd = s.head_dim;
     const bool f16 = args.kv_type == KvType::F16;
     const RowBlocking blocking = row_blocking(s, pool.size());
+    const int weighted_lanes = f16 ? 0 : weighted_sum_lanes(s.n_q, hd);
     scratch_.reserve(0, ThreadBuffers::floats(blocking.rows_per_block, hd), pool.size());
     peak_allocated_ = scratch_.peak_bytes();
 
@@ -175,7 +183,7 @@ void FlashAttention::run(const AttentionArgs& args, ThreadPool& pool) {
                     scores[j] = visible ? scaled_score(kern.dot_f32(q, k_rows[j], hd), s) : kNegInf;
                 }
                 const bool only_tile = keys.first >= t0 && keys.last < t0 + n_keys;
-                online_softmax_step(kern, scores, n_keys, v_rows, hd, only_tile, buf.max[r], buf.sum[r],
+                online_softmax_step(kern, scores, n_keys, v_rows, hd, only_tile, weighted_lanes, buf.max[r], buf.sum[r],
                                     buf.acc + static_cast<int64_t>(r) * hd);
             }
         }

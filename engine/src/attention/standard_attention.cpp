@@ -53,17 +53,21 @@ void StandardAttention::run(const AttentionArgs& args, ThreadPool& pool) {
                 max_score = std::max(max_score, scores[j]);
             }
 
-            // softmax over the visible keys (masked ones stay -inf, i.e. probability 0)
-            const int n_visible = keys.last - keys.first + 1;
-            const double sum = kern.exp_shifted(scores + keys.first, n_visible, max_score);
-            kern.scale_f32(scores + keys.first, static_cast<float>(1.0 / sum), n_visible);
+            // softmax over the visible keys (masked ones stay -inf, i.e. probability 0); with an F32 cache from
+            // the 64-aligned key before them, so sums are blocked as ggml's (kernels' exp_shifted and
+            // weighted_sum_f32 contracts)
+            const int j0 = f16 ? keys.first : keys.first / 64 * 64;
+            const int n_keys = keys.last - j0 + 1;
+            const double sum = kern.exp_shifted(scores + j0, n_keys, max_score);
+            kern.scale_f32(scores + j0, static_cast<float>(1.0 / sum), n_keys);
 
-            // out = Σ_j p_j · v_j, accumulated in f32
+            // out = Σ_j p_j · v_j
             float* out = args.out + qo_offset;
-            std::fill(out, out + hd, 0.0f);
-            for (int j = keys.first; j <= keys.last; ++j) {
-                if (f16) kern.axpy_f16(out, scores[j], v.f16_row(j), hd);
-                else kern.axpy_f32(out, scores[j], v.f32_row(j), hd);
+            if (f16) {
+                std::fill(out, out + hd, 0.0f);
+                for (int j = keys.first; j <= keys.last; ++j) kern.axpy_f16(out, scores[j], v.f16_row(j), hd);
+            } else {
+                kern.weighted_sum_f32(out, scores + j0, v.f32_row(j0), hd, n_keys, hd, weighted_sum_lanes(s.n_q, hd));
             }
         }
     });

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "model/ops.h"
 #include "quant/fp16.h"
 
 namespace chord {
@@ -26,7 +27,11 @@ const std::array<float, 65536>& gelu_table() {
 
 }  // namespace
 
-float gelu_exact(float x) { return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * x * (1.0f + kGeluCoefA * x * x))); }
+// ggml builds its table in GNU C with -ffp-contract=fast on an FMA target, so 1 + a·x·x is one fused
+// multiply-add of (a·x)·x; the plain form differs in one fp16 table entry.
+float gelu_exact(float x) {
+    return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * x * std::fma(kGeluCoefA * x, x, 1.0f)));
+}
 
 float gelu(float x) {
     if (x <= -10.0f) return 0.0f;
@@ -93,9 +98,7 @@ void rope_with_factors(float* x, int n_heads, int head_dim, int n_rot, int pos, 
         for (int i = 0; i < half; ++i) {
             const int a = style == RopeStyle::Normal ? 2 * i : i;
             const int b = style == RopeStyle::Normal ? 2 * i + 1 : i + half;
-            const float x0 = v[a], x1 = v[b];
-            v[a] = x0 * cos_t[static_cast<size_t>(i)] - x1 * sin_t[static_cast<size_t>(i)];
-            v[b] = x0 * sin_t[static_cast<size_t>(i)] + x1 * cos_t[static_cast<size_t>(i)];
+            rotate_pair(v[a], v[b], cos_t[static_cast<size_t>(i)], sin_t[static_cast<size_t>(i)]);
         }
     }
 }

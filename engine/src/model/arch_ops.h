@@ -10,7 +10,8 @@ namespace chord {
 // GELU, tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), as ggml's CPU backend evaluates
 // it: x is rounded to fp16 and looked up in a table of fp16 results; x ≤ −10 gives 0, x ≥ 10 gives x.
 float gelu(float x);
-// The same formula in float, without the fp16 table (what the table is built from).
+// The same formula in float, without the fp16 table (what the table is built from, with ggml's fused
+// multiply-add in 1 + 0.044715·x²).
 float gelu_exact(float x);
 
 void gelu_inplace(float* x, int64_t n);

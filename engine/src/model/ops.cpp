@@ -50,9 +50,7 @@ void rope(float* x, int n_heads, int head_dim, int n_rot, int pos, float freq_ba
             // Normal: adjacent pairs; Neox: element i with element i + n_rot/2.
             const int a = style == RopeStyle::Normal ? 2 * i : i;
             const int b = style == RopeStyle::Normal ? 2 * i + 1 : i + n_rot / 2;
-            const float x0 = v[a], x1 = v[b];
-            v[a] = x0 * cos_t[i] - x1 * sin_t[i];
-            v[b] = x0 * sin_t[i] + x1 * cos_t[i];
+            rotate_pair(v[a], v[b], cos_t[i], sin_t[i]);
         }
     }
 }

@@ -19,6 +19,15 @@ void rms_norm_rows(const float* x, const float* w, float* out, int64_t n_rows, i
 // ggml computes the angles incrementally in float: theta_i = pos · base^(-2i/n_rot), by repeated multiply.
 void rope(float* x, int n_heads, int head_dim, int n_rot, int pos, float freq_base, float freq_scale, RopeStyle style);
 
+// One rotation (x0, x1) → (x0·c − x1·s, x0·s + x1·c) as ggml's CPU rope does it (GNU C with contraction on
+// an FMA target): each result is one fused multiply-add of x0 onto the rounded x1 product.
+inline void rotate_pair(float& x0, float& x1, float c, float s) {
+    const float a = x0, b = x1;
+    const float bs = b * s, bc = b * c;
+    x0 = __builtin_fmaf(a, c, -bs);
+    x1 = __builtin_fmaf(a, s, bc);
+}
+
 // gate[i] = silu(gate[i]) · up[i], silu(x) = x / (1 + e^-x), on the dispatched kernel table.
 void silu_mul(float* gate, const float* up, int64_t n);
 void silu_mul(float* gate, const float* up, int64_t n, ThreadPool& pool);

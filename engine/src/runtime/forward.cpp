@@ -1,6 +1,7 @@
 // The transformer forward pass for a batch of tokens:
 // embed (× √n_embd for gemma, + learned positions for gpt2) → per layer: attention block, FFN block
 // (runtime/forward_layer.cpp) → final norm → logits (soft-capped for gemma2).
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -54,16 +55,22 @@ void forward_batch(const Model& model, Session::State& s, const TokenId* tokens,
     const int pos0 = s.n_past;
 
     embed(hp, w, s, tokens, n, pos0);
+    // Rows that go on to the logits: all, or only the last token's. As llama.cpp, the last layer's FFN only
+    // runs on those rows (after its attention, which every row's K and V need); besides saving work, a
+    // single row takes the one-token matmul path, whose summation order differs from a batch's.
+    int rows = n;
     for (int l = 0; l < hp.n_layer; ++l) {
         check_cancel(cancel);
         attention_block(hp, w, l, s, n, pos0);
-        ffn_block(hp, w.layers[static_cast<size_t>(l)], s, n);
+        if (l == hp.n_layer - 1 && !all_logits && n > 1) {
+            std::copy_n(&s.x[static_cast<size_t>(n - 1) * dim], dim, s.x.data());  // x: (1, n_embd)
+            rows = 1;
+        }
+        ffn_block(hp, w.layers[static_cast<size_t>(l)], s, rows);
     }
 
-    // Final norm and logits, for the last token only unless every row is wanted.  logits: (rows, n_vocab)
-    const int first = all_logits ? 0 : n - 1;
-    const int rows = n - first;
-    norm_rows(hp, &s.x[static_cast<size_t>(first) * dim], w.output_norm, w.output_norm_b, s.xn.data(), rows);
+    // Final norm and logits.  logits: (rows, n_vocab)
+    norm_rows(hp, s.x.data(), w.output_norm, w.output_norm_b, s.xn.data(), rows);
     s.logits.resize(static_cast<size_t>(rows) * static_cast<size_t>(hp.n_vocab));
     matmul(w.output, s.xn.data(), rows, s.logits.data(), s.pool, s.matmul_scratch);
     if (hp.final_softcap > 0.0f) soft_cap(s.logits.data(), static_cast<int64_t>(s.logits.size()), hp.final_softcap);

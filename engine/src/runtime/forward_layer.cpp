@@ -128,7 +128,8 @@ void ffn_block(const HyperParams& hp, const LayerWeights& L, Session::State& s, 
         if (hp.ffn == FfnKind::GeGlu)
             gelu_mul(s.gate.data(), s.up.data(), hidden);
         else
-            silu_mul(s.gate.data(), s.up.data(), hidden);
+            for (int t = 0; t < n; ++t)  // row by row: ggml's SIMD chunks start at each row
+                silu_mul(&s.gate[static_cast<size_t>(t) * hp.n_ff], &s.up[static_cast<size_t>(t) * hp.n_ff], hp.n_ff);
     }
     // x += post_norm(Wd·h + bd)                                         (n, n_embd)
     matmul(L.w_down, h, n, s.proj.data(), s.pool, s.matmul_scratch);

@@ -109,7 +109,8 @@ const AttentionKernels kTable{.name = "AVX2",
                               .scale_f32 = scale_f32,
                               .f16_to_f32 = f16_to_f32,
                               .round_through_f16 = round_through_f16,
-                              .exp_shifted = exp_shifted};
+                              .exp_shifted = exp_shifted,
+                              .weighted_sum_f32 = weighted_sum_f32_reference};
 
 }  // namespace
 
