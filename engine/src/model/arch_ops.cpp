@@ -47,22 +47,36 @@ void gelu_mul(float* gate, const float* up, int64_t n) {
     for (int64_t i = 0; i < n; ++i) gate[i] = gelu(gate[i]) * up[i];
 }
 
+// ggml's norm op on its AVX-512 build: Σx in double rounded to float, mean = sum / n in float; the
+// variance sums (x − mean)² per 16-element block in float (the block reduced 16 → 8 → 4, then
+// (0+2)+(1+3), as _mm512_reduce_add_ps) and adds blocks, then the tail's squares, in double.
 void layer_norm(const float* x, const float* w, const float* b, float* out, int64_t n, float eps) {
     double sum = 0.0;
     for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(x[i]);
-    const float mean = static_cast<float>(sum / static_cast<double>(n));
+    const float mean = static_cast<float>(sum) / static_cast<float>(n);
     double sum2 = 0.0;
-    for (int64_t i = 0; i < n; ++i) {
-        const float v = x[i] - mean;
-        out[i] = v;
-        sum2 += static_cast<double>(v * v);
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        float sq[16];
+        for (int l = 0; l < 16; ++l) {
+            out[i + l] = x[i + l] - mean;
+            sq[l] = out[i + l] * out[i + l];
+        }
+        float s8[8], s4[4];
+        for (int l = 0; l < 8; ++l) s8[l] = sq[l] + sq[l + 8];
+        for (int l = 0; l < 4; ++l) s4[l] = s8[l] + s8[l + 4];
+        sum2 += static_cast<double>((s4[0] + s4[2]) + (s4[1] + s4[3]));
+    }
+    for (; i < n; ++i) {
+        out[i] = x[i] - mean;
+        sum2 += static_cast<double>(out[i] * out[i]);
     }
     const float variance = static_cast<float>(sum2 / static_cast<double>(n));
     const float scale = 1.0f / std::sqrt(variance + eps);
     // Three roundings, as ggml's three ops (norm, mul, add).
-    for (int64_t i = 0; i < n; ++i) {
-        const float y = (out[i] * scale) * w[i];
-        out[i] = b ? y + b[i] : y;
+    for (int64_t j = 0; j < n; ++j) {
+        const float y = (out[j] * scale) * w[j];
+        out[j] = b ? y + b[j] : y;
     }
 }
 

@@ -18,7 +18,7 @@ void gelu_inplace(float* x, int64_t n);
 // gate[i] = gelu(gate[i]) · up[i]   (GeGLU)
 void gelu_mul(float* gate, const float* up, int64_t n);
 
-// out = (x − mean) / sqrt(var + eps) · w + b   (mean and variance accumulated in double; b may be null)
+// out = (x − mean) / sqrt(var + eps) · w + b   (sums in ggml's order, see arch_ops.cpp; b may be null)
 void layer_norm(const float* x, const float* w, const float* b, float* out, int64_t n, float eps);
 
 // rows[t][i] += bias[i] for t < n_rows, i < n
