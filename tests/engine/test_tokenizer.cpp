@@ -1,6 +1,7 @@
 // SentencePiece/BPE tokenizer behaviour beyond the conformance vectors: llama.cpp's recorded prompt
 // tokens and pieces for real models, special tokens in user text versus template text, BOS/EOS,
 // the end-of-generation set and decode round trips.
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
