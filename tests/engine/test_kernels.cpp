@@ -20,6 +20,8 @@
 #include "kernels/kernels.h"
 #include "model/matmul.h"
 #include "model/weights.h"
+#include "quant/blocks.h"
+#include "quant/fp16.h"
 #include "quant/quant.h"
 #include "threading/thread_pool.h"
 
@@ -121,6 +123,41 @@ void check_type(TensorType type, const std::vector<int64_t>& lengths, double bou
     }
 }
 
+// The SIMD tables' documented order for Q4_0/Q8_0 (llama.cpp's repacked kernels): per row, exact integer
+// block sums, acc = fma(float(Σ q_w·q_a), d_w·d_a, acc) over the blocks in order. Written out here from
+// the block layouts, independently of the kernels.
+std::vector<float> block_order_product(const chord::WeightMatrix& w, const std::vector<float>& x, int64_t n_tokens) {
+    const chord::QuantFormat* q8 = chord::quant_format(TensorType::Q8_0);
+    const int64_t nb = w.n_in / 32;
+    std::vector<chord::BlockQ8_0> a(static_cast<size_t>(nb));
+    std::vector<float> y(static_cast<size_t>(n_tokens * w.n_out));
+    for (int64_t t = 0; t < n_tokens; ++t) {
+        q8->quantize_activations(&x[static_cast<size_t>(t * w.n_in)], reinterpret_cast<uint8_t*>(a.data()), w.n_in);
+        for (int64_t r = 0; r < w.n_out; ++r) {
+            float acc = 0.0f;
+            for (int64_t b = 0; b < nb; ++b) {
+                int32_t sum = 0;
+                uint16_t d = 0;
+                if (w.type == TensorType::Q4_0) {
+                    const auto& blk = reinterpret_cast<const chord::BlockQ4_0*>(w.row(r))[b];
+                    for (int j = 0; j < 16; ++j)
+                        sum += ((blk.qs[j] & 0x0F) - 8) * a[static_cast<size_t>(b)].qs[j] +
+                               ((blk.qs[j] >> 4) - 8) * a[static_cast<size_t>(b)].qs[j + 16];
+                    d = blk.d;
+                } else {
+                    const auto& blk = reinterpret_cast<const chord::BlockQ8_0*>(w.row(r))[b];
+                    for (int j = 0; j < 32; ++j) sum += blk.qs[j] * a[static_cast<size_t>(b)].qs[j];
+                    d = blk.d;
+                }
+                const float scale = chord::fp16_to_fp32(d) * chord::fp16_to_fp32(a[static_cast<size_t>(b)].d);
+                acc = std::fma(static_cast<float>(sum), scale, acc);
+            }
+            y[static_cast<size_t>(t * w.n_out + r)] = acc;
+        }
+    }
+    return y;
+}
+
 // Lengths in blocks of 32: 1, 7, 31, 33, 255 blocks (tails of every unrolled loop).
 const std::vector<int64_t> kBlockLengths = {32, 224, 992, 1056, 8160};
 // Float rows: any length.
@@ -139,6 +176,7 @@ private slots:
     void fallbackTypes();
     void q8_0ConversionIsExact();
     void sameBitsForOneAndTwoThreads();
+    void simdBlockOrderIsExact();
 };
 
 void TestKernels::q4_0() { check_type(TensorType::Q4_0, kBlockLengths, 1e-5); }
@@ -196,8 +234,30 @@ void TestKernels::sameBitsForOneAndTwoThreads() {
     }
 }
 
+// Every tile shape of the AVX2/AVX-512 Q4_0/Q8_0 kernels (16-, 8-row and tail tiles per token; 4-row ×
+// 16-token tiles and their tails in batches) against the order written out above, bit for bit.
+void TestKernels::simdBlockOrderIsExact() {
+    const int64_t n_out = 45;  // rows 5…44 after table_product's split: two 16-row tiles and a tail
+    for (auto level : {chord::SimdLevel::Avx2, chord::SimdLevel::Avx512}) {
+        const chord::Kernels* k = chord::kernels_for(level);
+        if (!k) continue;
+        for (TensorType type : {TensorType::Q4_0, TensorType::Q8_0}) {
+            for (int64_t n_in : {32, 2048}) {
+                const TestMatrix m(type, n_in, n_out, 3u);
+                for (int64_t n_tokens : {1, 2, 3, 17}) {
+                    const std::vector<float> x = random_floats(static_cast<size_t>(n_in * n_tokens), 13u, 1.0f);
+                    const std::vector<float> ref = block_order_product(m.w, x, n_tokens);
+                    const std::vector<float> got = table_product(*k, m.w, x, n_tokens);
+                    QVERIFY2(std::memcmp(ref.data(), got.data(), ref.size() * sizeof(float)) == 0,
+                             describe(*k, type, n_in, n_out, n_tokens, relative_error(got, ref)).c_str());
+                }
+            }
+        }
+    }
+}
+
 CHORD_TEST_MAIN(TestKernels, q4_0, q8_0, f16IsBitIdentical, bf16, f32, fallbackTypes, q8_0ConversionIsExact,
-                sameBitsForOneAndTwoThreads)
+                sameBitsForOneAndTwoThreads, simdBlockOrderIsExact)
 #ifndef CHORD_TEST_NO_QT
 #include "test_kernels.moc"
 #endif

@@ -42,13 +42,11 @@ struct ThreadBuffers {
     float* scores;  // [rows][kKeyTile]  scores, then probabilities of the current tile
     float* max;     // [rows]            running max m
     float* sum;     // [rows]            running Σ exp(s - m)
-    float* k_tile;  // [kKeyTile][head_dim] F16 cache rows converted to f32
-    float* v_tile;  // [kKeyTile][head_dim]
 
     static size_t floats(int rows, int head_dim) {
         const size_t r = static_cast<size_t>(rows), d = static_cast<size_t>(head_dim);
         const size_t t = FlashAttention::kKeyTile;
-        return 2 * r * d + r * t + 2 * r + 2 * t * d;
+        return 2 * r * d + r * t + 2 * r;
     }
     static ThreadBuffers carve(float* base, int rows, int head_dim) {
         const size_t r = static_cast<size_t>(rows), d = static_cast<size_t>(head_dim);
@@ -59,9 +57,24 @@ struct ThreadBuffers {
         b.scores = b.acc + r * d;
         b.max = b.scores + r * t;
         b.sum = b.max + r;
-        b.k_tile = b.sum + r;
-        b.v_tile = b.k_tile + t * d;
         return b;
+    }
+};
+
+// The K or V rows of one key tile, straight from the cache. An F16 cache is read by the F16 kernels
+// (fused multiply-adds over widened lanes, as standard attention and ggml's F16 dot do); an F32 cache by
+// the F32 ones, which keep the scalar table's order (the reference-test configuration).
+struct KeyTile {
+    const float* f32[FlashAttention::kKeyTile];
+    const uint16_t* f16[FlashAttention::kKeyTile];
+    bool is_f16 = false;
+
+    float dot(const AttentionKernels& kern, const float* q, int j, int n) const {
+        return is_f16 ? kern.dot_f32_f16(q, f16[j], n) : kern.dot_f32(q, f32[j], n);
+    }
+    void axpy(const AttentionKernels& kern, float* acc, float a, int j, int n) const {
+        if (is_f16) kern.axpy_f16(acc, a, f16[j], n);
+        else kern.axpy_f32(acc, a, f32[j], n);
     }
 };
 
@@ -69,8 +82,8 @@ struct ThreadBuffers {
 // the row's running max m, running sum l and accumulator acc, so that at every point
 //   acc = Σ_{keys so far} exp(s_j - m)·v_j   and   l = Σ_{keys so far} exp(s_j - m).
 // weighted_lanes > 0: F32 cache, where a row whose keys fit one tile takes ggml's order (weighted_sum_f32).
-void online_softmax_step(const AttentionKernels& kern, float* scores, int n_keys, const float* const* v_rows,
-                         int head_dim, bool only_tile, int weighted_lanes, float& m, float& l, float* acc) {
+void online_softmax_step(const AttentionKernels& kern, float* scores, int n_keys, const KeyTile& v, int head_dim,
+                         bool only_tile, int weighted_lanes, float& m, float& l, float* acc) {
     float tile_max = kNegInf;
     for (int j = 0; j < n_keys; ++j) tile_max = std::max(tile_max, scores[j]);
     if (tile_max == kNegInf) return;  // every key of this tile is masked for this row: nothing to add
@@ -82,10 +95,10 @@ void online_softmax_step(const AttentionKernels& kern, float* scores, int n_keys
         kern.scale_f32(scores, static_cast<float>(1.0 / sum), n_keys);
         if (weighted_lanes > 0) {
             // F32 cache: the tile's rows are consecutive cache rows, and the tile starts at a multiple of 64.
-            kern.weighted_sum_f32(acc, scores, v_rows[0], head_dim, n_keys, head_dim, weighted_lanes);
+            kern.weighted_sum_f32(acc, scores, v.f32[0], head_dim, n_keys, head_dim, weighted_lanes);
         } else {
             for (int j = 0; j < n_keys; ++j)
-                if (scores[j] != 0.0f) kern.axpy_f32(acc, scores[j], v_rows[j], head_dim);
+                if (scores[j] != 0.0f) v.axpy(kern, acc, scores[j], j, head_dim);
         }
         m = tile_max;
         l = 1.0f;
@@ -105,7 +118,7 @@ void online_softmax_step(const AttentionKernels& kern, float* scores, int n_keys
     // (and weights that underflow) are 0 and add nothing.
     l += static_cast<float>(kern.exp_shifted(scores, n_keys, m_new));
     for (int j = 0; j < n_keys; ++j)
-        if (scores[j] != 0.0f) kern.axpy_f32(acc, scores[j], v_rows[j], head_dim);
+        if (scores[j] != 0.0f) v.axpy(kern, acc, scores[j], j, head_dim);
     m = m_new;
 }
 
@@ -155,22 +168,17 @@ void FlashAttention::run(const AttentionArgs& args, ThreadPool& pool) {
         // arithmetic does not depend on how rows were blocked (same result for any thread count).
         const int first_key = visible_keys(s, query_of(0)).first;
         const int last_key = visible_keys(s, query_of(n_rows - 1)).last;
-        const float* k_rows[kKeyTile];
-        const float* v_rows[kKeyTile];
+        KeyTile k_tile, v_tile;
+        k_tile.is_f16 = v_tile.is_f16 = f16;
         for (int t0 = first_key / kKeyTile * kKeyTile; t0 <= last_key; t0 += kKeyTile) {
             const int n_keys = std::min(kKeyTile, last_key + 1 - t0);
             for (int j = 0; j < n_keys; ++j) {
                 if (f16) {
-                    // Widen the tile once; every row of the block reuses it.
-                    float* k_row = buf.k_tile + static_cast<int64_t>(j) * hd;
-                    float* v_row = buf.v_tile + static_cast<int64_t>(j) * hd;
-                    kern.f16_to_f32(k.f16_row(t0 + j), k_row, hd);
-                    kern.f16_to_f32(v.f16_row(t0 + j), v_row, hd);
-                    k_rows[j] = k_row;
-                    v_rows[j] = v_row;
+                    k_tile.f16[j] = k.f16_row(t0 + j);
+                    v_tile.f16[j] = v.f16_row(t0 + j);
                 } else {
-                    k_rows[j] = k.f32_row(t0 + j);
-                    v_rows[j] = v.f32_row(t0 + j);
+                    k_tile.f32[j] = k.f32_row(t0 + j);
+                    v_tile.f32[j] = v.f32_row(t0 + j);
                 }
             }
             for (int r = 0; r < n_rows; ++r) {
@@ -180,10 +188,10 @@ void FlashAttention::run(const AttentionArgs& args, ThreadPool& pool) {
                 for (int j = 0; j < n_keys; ++j) {
                     const int pos = t0 + j;
                     const bool visible = pos >= keys.first && pos <= keys.last;
-                    scores[j] = visible ? scaled_score(kern.dot_f32(q, k_rows[j], hd), s) : kNegInf;
+                    scores[j] = visible ? scaled_score(k_tile.dot(kern, q, j, hd), s) : kNegInf;
                 }
                 const bool only_tile = keys.first >= t0 && keys.last < t0 + n_keys;
-                online_softmax_step(kern, scores, n_keys, v_rows, hd, only_tile, weighted_lanes, buf.max[r], buf.sum[r],
+                online_softmax_step(kern, scores, n_keys, v_tile, hd, only_tile, weighted_lanes, buf.max[r], buf.sum[r],
                                     buf.acc + static_cast<int64_t>(r) * hd);
             }
         }
