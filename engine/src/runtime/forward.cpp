@@ -70,7 +70,7 @@ void forward_batch(const Model& model, Session::State& s, const TokenId* tokens,
     }
 
     // Final norm and logits.  logits: (rows, n_vocab)
-    norm_rows(hp, s.x.data(), w.output_norm, w.output_norm_b, s.xn.data(), rows);
+    norm_rows(hp, s.x.data(), w.output_norm, w.output_norm_b, s.xn.data(), rows, s.pool);
     s.logits.resize(static_cast<size_t>(rows) * static_cast<size_t>(hp.n_vocab));
     matmul(w.output, s.xn.data(), rows, s.logits.data(), s.pool, s.matmul_scratch);
     if (hp.final_softcap > 0.0f) soft_cap(s.logits.data(), static_cast<int64_t>(s.logits.size()), hp.final_softcap);

@@ -8,24 +8,20 @@
 #include "model/matmul.h"
 #include "model/ops.h"
 #include "model/weights.h"
+#include "threading/thread_pool.h"
 
 namespace chord {
 
 namespace {
-
-void add_into(float* x, const float* y, size_t n) {
-    for (size_t i = 0; i < n; ++i) x[i] += y[i];
-}
 
 void add_bias_if(float* rows, const WeightVector& b, int n_rows) {
     if (b) add_bias(rows, b.data, n_rows, b.n);
 }
 
 // Gemma's RMSNorm of a sub-layer's output, in place.  y: (n_rows, n_embd)
-void post_norm_if(const HyperParams& hp, const WeightVector& w, float* y, int n_rows) {
+void post_norm_if(const HyperParams& hp, const WeightVector& w, float* y, int n_rows, ThreadPool& pool) {
     if (!w) return;
-    const size_t dim = static_cast<size_t>(hp.n_embd);
-    for (int t = 0; t < n_rows; ++t) rms_norm(&y[t * dim], w.data, &y[t * dim], hp.n_embd, hp.norm_eps);
+    rms_norm_rows(y, w.data, y, n_rows, hp.n_embd, hp.norm_eps, pool);
 }
 
 // Per-head RMSNorm with one weight vector for every head (qwen3, gemma3).  x: (n_heads, head_dim)
@@ -49,14 +45,18 @@ void rope_heads(const HyperParams& hp, const ModelWeights& w, int layer, float* 
 }
 
 void norm_rows(const HyperParams& hp, const float* x, const WeightVector& w, const WeightVector& b, float* out,
-               int n_rows) {
-    const size_t dim = static_cast<size_t>(hp.n_embd);
-    for (int t = 0; t < n_rows; ++t) {
-        if (hp.norm == NormKind::Layer)
-            layer_norm(&x[t * dim], w.data, b.data, &out[t * dim], hp.n_embd, hp.norm_eps);
-        else
-            rms_norm(&x[t * dim], w.data, &out[t * dim], hp.n_embd, hp.norm_eps);
+               int n_rows, ThreadPool& pool) {
+    if (hp.norm != NormKind::Layer) {
+        rms_norm_rows(x, w.data, out, n_rows, hp.n_embd, hp.norm_eps, pool);
+        return;
     }
+    // One row per task (a row's sums stay in one thread's order); one row runs on the caller.
+    const size_t dim = static_cast<size_t>(hp.n_embd);
+    const auto row = [&](int64_t t, int) {
+        layer_norm(&x[t * dim], w.data, b.data, &out[t * dim], hp.n_embd, hp.norm_eps);
+    };
+    if (n_rows == 1) row(0, 0);
+    else pool.run(n_rows, row);
 }
 
 void attention_block(const HyperParams& hp, const ModelWeights& w, int layer, Session::State& s, int n, int pos0) {
@@ -65,7 +65,7 @@ void attention_block(const HyperParams& hp, const ModelWeights& w, int layer, Se
     const size_t kv_dim = static_cast<size_t>(hp.kv_dim());
 
     // xn = norm(x)                                                      (n, n_embd)
-    norm_rows(hp, s.x.data(), L.attn_norm, L.attn_norm_b, s.xn.data(), n);
+    norm_rows(hp, s.x.data(), L.attn_norm, L.attn_norm_b, s.xn.data(), n, s.pool);
     // q = Wq·xn + bq, k = Wk·xn + bk, v = Wv·xn + bv                     (n, q_dim), (n, kv_dim), (n, kv_dim)
     const MatmulTarget qkv[] = {{&L.wq, s.q.data()}, {&L.wk, s.k.data()}, {&L.wv, s.v.data()}};
     matmul_shared_input(qkv, 3, s.xn.data(), n, s.pool, s.matmul_scratch);
@@ -73,16 +73,21 @@ void attention_block(const HyperParams& hp, const ModelWeights& w, int layer, Se
     add_bias_if(s.k.data(), L.bk, n);
     add_bias_if(s.v.data(), L.bv, n);
 
-    for (int t = 0; t < n; ++t) {
-        float* q = &s.q[t * q_dim];  // (n_head, head_dim)
-        float* k = &s.k[t * kv_dim]; // (n_head_kv, head_dim)
+    // Per token: q/k norms, RoPE, query scaling, K and V into the cache (rows of different tokens are
+    // independent, so a batch splits them across the pool).
+    const auto per_token = [&](int64_t t, int) {
+        float* q = &s.q[static_cast<size_t>(t) * q_dim];   // (n_head, head_dim)
+        float* k = &s.k[static_cast<size_t>(t) * kv_dim];  // (n_head_kv, head_dim)
+        const int pos = pos0 + static_cast<int>(t);
         if (L.q_norm) head_norm(hp, L.q_norm, q, hp.n_head);  // before RoPE
         if (L.k_norm) head_norm(hp, L.k_norm, k, hp.n_head_kv);
-        rope_heads(hp, w, layer, q, hp.n_head, pos0 + t);
-        rope_heads(hp, w, layer, k, hp.n_head_kv, pos0 + t);
+        rope_heads(hp, w, layer, q, hp.n_head, pos);
+        rope_heads(hp, w, layer, k, hp.n_head_kv, pos);
         if (hp.q_scale > 0.0f) scale_inplace(q, static_cast<int64_t>(q_dim), hp.q_scale);  // phi3, gemma
-        s.kv.store(layer, pos0 + t, k, &s.v[t * kv_dim]);
-    }
+        s.kv.store(layer, pos, k, &s.v[static_cast<size_t>(t) * kv_dim]);
+    };
+    if (n == 1) per_token(0, 0);
+    else s.pool.run(n, per_token);
 
     // att = softmax(scale·q·Kᵀ, softcapped, causal, windowed)·V         (n, q_dim)
     AttentionArgs args;
@@ -106,15 +111,15 @@ void attention_block(const HyperParams& hp, const ModelWeights& w, int layer, Se
     // x += post_norm(Wo·att + bo)                                       (n, n_embd)
     matmul(L.wo, s.att.data(), n, s.proj.data(), s.pool, s.matmul_scratch);
     add_bias_if(s.proj.data(), L.bo, n);
-    post_norm_if(hp, L.post_attn_norm, s.proj.data(), n);
-    add_into(s.x.data(), s.proj.data(), static_cast<size_t>(n) * static_cast<size_t>(hp.n_embd));
+    post_norm_if(hp, L.post_attn_norm, s.proj.data(), n, s.pool);
+    add_into(s.x.data(), s.proj.data(), static_cast<int64_t>(n) * hp.n_embd, s.pool);
 }
 
 void ffn_block(const HyperParams& hp, const LayerWeights& L, Session::State& s, int n) {
     const int64_t hidden = static_cast<int64_t>(n) * hp.n_ff;
 
     // xn = norm(x)                                                      (n, n_embd)
-    norm_rows(hp, s.x.data(), L.ffn_norm, L.ffn_norm_b, s.xn.data(), n);
+    norm_rows(hp, s.x.data(), L.ffn_norm, L.ffn_norm_b, s.xn.data(), n, s.pool);
     // h = act(Wg·xn) ⊙ Wu·xn, or act(Wu·xn + bu) without a gate        (n, n_ff)
     float* h = s.gate.data();
     if (hp.ffn == FfnKind::Gelu) {
@@ -127,15 +132,20 @@ void ffn_block(const HyperParams& hp, const LayerWeights& L, Session::State& s, 
         matmul_shared_input(gate_up, 2, s.xn.data(), n, s.pool, s.matmul_scratch);
         if (hp.ffn == FfnKind::GeGlu)
             gelu_mul(s.gate.data(), s.up.data(), hidden);
-        else
-            for (int t = 0; t < n; ++t)  // row by row: ggml's SIMD chunks start at each row
+        else {
+            // Row by row (ggml's SIMD chunks start at each row), one row per task.
+            const auto row = [&](int64_t t, int) {
                 silu_mul(&s.gate[static_cast<size_t>(t) * hp.n_ff], &s.up[static_cast<size_t>(t) * hp.n_ff], hp.n_ff);
+            };
+            if (n == 1) row(0, 0);
+            else s.pool.run(n, row);
+        }
     }
     // x += post_norm(Wd·h + bd)                                         (n, n_embd)
     matmul(L.w_down, h, n, s.proj.data(), s.pool, s.matmul_scratch);
     add_bias_if(s.proj.data(), L.b_down, n);
-    post_norm_if(hp, L.post_ffn_norm, s.proj.data(), n);
-    add_into(s.x.data(), s.proj.data(), static_cast<size_t>(n) * static_cast<size_t>(hp.n_embd));
+    post_norm_if(hp, L.post_ffn_norm, s.proj.data(), n, s.pool);
+    add_into(s.x.data(), s.proj.data(), static_cast<int64_t>(n) * hp.n_embd, s.pool);
 }
 
 }  // namespace chord

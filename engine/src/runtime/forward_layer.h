@@ -6,14 +6,16 @@
 
 namespace chord {
 
+class ThreadPool;
 struct HyperParams;
 struct LayerWeights;
 struct ModelWeights;
 struct WeightVector;
 
 // rows[t] = norm(x[t]) for t < n_rows: RMSNorm, or LayerNorm with its bias, per hp.norm.  x, out: (n_rows, n_embd)
+// Rows are split across the pool (each row computed as on one thread).
 void norm_rows(const HyperParams& hp, const float* x, const WeightVector& w, const WeightVector& b, float* out,
-               int n_rows);
+               int n_rows, ThreadPool& pool);
 
 // RoPE of one layer at position pos for n_heads heads of x (n_heads, head_dim): the layer's base and scale
 // (gemma3's local layers differ), the file's frequency factors if any; nothing when hp.n_rot is 0.
