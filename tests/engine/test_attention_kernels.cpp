@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -47,6 +48,7 @@ private slots:
     void weightedAdds();
     void scaleAndConversions();
     void expShifted();
+    void multiKeyFormsMatchSingleKeyLoops();
 };
 
 void TestAttentionKernels::dotProducts() {
@@ -134,7 +136,43 @@ void TestAttentionKernels::expShifted() {
     }
 }
 
-CHORD_TEST_MAIN(TestAttentionKernels, dotProducts, weightedAdds, scaleAndConversions, expShifted)
+// The optional multi-key kernels must give the bits of their table's single-key loop (the contract in
+// attention_kernels.h), including skipped zero weights and head dims outside their fast path.
+void TestAttentionKernels::multiKeyFormsMatchSingleKeyLoops() {
+    std::mt19937_64 rng(5);
+    for (const chord::AttentionKernels* k : chord::available_attention_kernels()) {
+        for (int n : {64, 33, 128}) {
+            const int n_keys = 37;
+            std::vector<std::vector<uint16_t>> rows;
+            std::vector<const uint16_t*> ptrs;
+            for (int j = 0; j < n_keys; ++j) rows.push_back(to_f16(random_floats(rng, n)));
+            for (const auto& r : rows) ptrs.push_back(r.data());
+            const auto q = random_floats(rng, n);
+            auto p = random_floats(rng, n_keys);
+            p[3] = 0.0f;
+            p[20] = 0.0f;
+            if (k->dot_rows_f16) {
+                std::vector<float> got(n_keys);
+                k->dot_rows_f16(q.data(), ptrs.data(), n_keys, n, got.data());
+                for (int j = 0; j < n_keys; ++j) {
+                    const float want = k->dot_f32_f16(q.data(), ptrs[static_cast<size_t>(j)], n);
+                    QVERIFY2(std::memcmp(&got[static_cast<size_t>(j)], &want, sizeof want) == 0, what(*k, "dot_rows_f16", n).c_str());
+                }
+            }
+            if (k->axpy_rows_f16) {
+                const auto acc0 = random_floats(rng, n);
+                auto got = acc0, want = acc0;
+                k->axpy_rows_f16(got.data(), p.data(), ptrs.data(), n_keys, n);
+                for (int j = 0; j < n_keys; ++j)
+                    if (p[static_cast<size_t>(j)] != 0.0f) k->axpy_f16(want.data(), p[static_cast<size_t>(j)], ptrs[static_cast<size_t>(j)], n);
+                QVERIFY2(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)) == 0, what(*k, "axpy_rows_f16", n).c_str());
+            }
+        }
+    }
+}
+
+CHORD_TEST_MAIN(TestAttentionKernels, dotProducts, weightedAdds, scaleAndConversions, expShifted,
+                multiKeyFormsMatchSingleKeyLoops)
 #ifndef CHORD_TEST_NO_QT
 #include "test_attention_kernels.moc"
 #endif

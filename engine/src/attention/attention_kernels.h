@@ -38,6 +38,13 @@ struct AttentionKernels {
     // p[0] must be a key whose index is a multiple of 64.
     void (*weighted_sum_f32)(float* out, const float* p, const float* v, int64_t v_stride, int n, int head_dim,
                              int lanes) = nullptr;
+
+    // Optional multi-key forms for an F16 cache (nullptr: the backends loop over the single-key kernels).
+    // Each must give exactly the bits of that loop, keeping the query / accumulator in registers:
+    //   out[j] = dot_f32_f16(q, rows[j], n) for j < n_rows;
+    //   for j < n_rows in order, if p[j] != 0: axpy_f16(acc, p[j], rows[j], n).
+    void (*dot_rows_f16)(const float* q, const uint16_t* const* rows, int n_rows, int n, float* out) = nullptr;
+    void (*axpy_rows_f16)(float* acc, const float* p, const uint16_t* const* rows, int n_rows, int n) = nullptr;
 };
 
 // The portable weighted_sum_f32 (also what the AVX2 and NEON tables use).

@@ -69,12 +69,25 @@ struct KeyTile {
     const uint16_t* f16[FlashAttention::kKeyTile];
     bool is_f16 = false;
 
-    float dot(const AttentionKernels& kern, const float* q, int j, int n) const {
-        return is_f16 ? kern.dot_f32_f16(q, f16[j], n) : kern.dot_f32(q, f32[j], n);
+    // out[j] = q·row j for j in [j0, j1).
+    void dots(const AttentionKernels& kern, const float* q, int j0, int j1, int n, float* out) const {
+        if (is_f16 && kern.dot_rows_f16) {
+            if (j1 > j0) kern.dot_rows_f16(q, f16 + j0, j1 - j0, n, out + j0);
+            return;
+        }
+        for (int j = j0; j < j1; ++j) out[j] = is_f16 ? kern.dot_f32_f16(q, f16[j], n) : kern.dot_f32(q, f32[j], n);
     }
-    void axpy(const AttentionKernels& kern, float* acc, float a, int j, int n) const {
-        if (is_f16) kern.axpy_f16(acc, a, f16[j], n);
-        else kern.axpy_f32(acc, a, f32[j], n);
+    // acc += p[j]·row j for the rows with p[j] != 0, in order.
+    void weighted_add(const AttentionKernels& kern, float* acc, const float* p, int n_rows, int n) const {
+        if (is_f16 && kern.axpy_rows_f16) {
+            kern.axpy_rows_f16(acc, p, f16, n_rows, n);
+            return;
+        }
+        for (int j = 0; j < n_rows; ++j) {
+            if (p[j] == 0.0f) continue;
+            if (is_f16) kern.axpy_f16(acc, p[j], f16[j], n);
+            else kern.axpy_f32(acc, p[j], f32[j], n);
+        }
     }
 };
 
@@ -97,8 +110,7 @@ void online_softmax_step(const AttentionKernels& kern, float* scores, int n_keys
             // F32 cache: the tile's rows are consecutive cache rows, and the tile starts at a multiple of 64.
             kern.weighted_sum_f32(acc, scores, v.f32[0], head_dim, n_keys, head_dim, weighted_lanes);
         } else {
-            for (int j = 0; j < n_keys; ++j)
-                if (scores[j] != 0.0f) v.axpy(kern, acc, scores[j], j, head_dim);
+            v.weighted_add(kern, acc, scores, n_keys, head_dim);
         }
         m = tile_max;
         l = 1.0f;
@@ -117,8 +129,7 @@ void online_softmax_step(const AttentionKernels& kern, float* scores, int n_keys
     // This tile's weights exp(s_j - m_new) <= 1, so nothing overflows whatever the scores; masked keys
     // (and weights that underflow) are 0 and add nothing.
     l += static_cast<float>(kern.exp_shifted(scores, n_keys, m_new));
-    for (int j = 0; j < n_keys; ++j)
-        if (scores[j] != 0.0f) v.axpy(kern, acc, scores[j], j, head_dim);
+    v.weighted_add(kern, acc, scores, n_keys, head_dim);
     m = m_new;
 }
 
@@ -185,11 +196,11 @@ void FlashAttention::run(const AttentionArgs& args, ThreadPool& pool) {
                 const KeyRange keys = visible_keys(s, query_of(r));
                 const float* q = buf.q + static_cast<int64_t>(r) * hd;
                 float* scores = buf.scores + static_cast<int64_t>(r) * kKeyTile;
-                for (int j = 0; j < n_keys; ++j) {
-                    const int pos = t0 + j;
-                    const bool visible = pos >= keys.first && pos <= keys.last;
-                    scores[j] = visible ? scaled_score(k_tile.dot(kern, q, j, hd), s) : kNegInf;
-                }
+                // The visible keys of a row are one contiguous run of the tile.
+                const int j0 = std::clamp(keys.first - t0, 0, n_keys);
+                const int j1 = std::clamp(keys.last + 1 - t0, j0, n_keys);
+                k_tile.dots(kern, q, j0, j1, hd, scores);
+                for (int j = 0; j < n_keys; ++j) scores[j] = j >= j0 && j < j1 ? scaled_score(scores[j], s) : kNegInf;
                 const bool only_tile = keys.first >= t0 && keys.last < t0 + n_keys;
                 online_softmax_step(kern, scores, n_keys, v_tile, hd, only_tile, weighted_lanes, buf.max[r], buf.sum[r],
                                     buf.acc + static_cast<int64_t>(r) * hd);

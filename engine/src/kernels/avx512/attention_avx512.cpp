@@ -151,6 +151,50 @@ double exp_shifted(float* s, int n, float max) {
     return sum;
 }
 
+// dot_f32_f16 for several keys; head dims up to 64 keep the query in registers. Per key the same
+// operations in the same order as dot_f32_f16 (two accumulators over 32-element steps, tail into acc0).
+void dot_rows_f16(const float* q, const uint16_t* const* rows, int n_rows, int n, float* out) {
+    if (n != 64) {
+        for (int j = 0; j < n_rows; ++j) out[j] = dot_f32_f16(q, rows[j], n);
+        return;
+    }
+    const __m512 q0 = _mm512_loadu_ps(q), q1 = _mm512_loadu_ps(q + 16), q2 = _mm512_loadu_ps(q + 32),
+                 q3 = _mm512_loadu_ps(q + 48);
+    for (int j = 0; j < n_rows; ++j) {
+        const uint16_t* b = rows[j];
+        __m512 acc0 = _mm512_fmadd_ps(q0, load_f16(b), _mm512_setzero_ps());
+        __m512 acc1 = _mm512_fmadd_ps(q1, load_f16(b + 16), _mm512_setzero_ps());
+        acc0 = _mm512_fmadd_ps(q2, load_f16(b + 32), acc0);
+        acc1 = _mm512_fmadd_ps(q3, load_f16(b + 48), acc1);
+        out[j] = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
+    }
+}
+
+// axpy_f16 for several keys with the accumulator in registers (head dims up to 64): every element still
+// gets acc = fma(p[j], v_j, acc) key after key, as repeated axpy_f16 calls.
+void axpy_rows_f16(float* acc, const float* p, const uint16_t* const* rows, int n_rows, int n) {
+    if (n != 64) {
+        for (int j = 0; j < n_rows; ++j)
+            if (p[j] != 0.0f) axpy_f16(acc, p[j], rows[j], n);
+        return;
+    }
+    __m512 a0 = _mm512_loadu_ps(acc), a1 = _mm512_loadu_ps(acc + 16), a2 = _mm512_loadu_ps(acc + 32),
+           a3 = _mm512_loadu_ps(acc + 48);
+    for (int j = 0; j < n_rows; ++j) {
+        if (p[j] == 0.0f) continue;
+        const __m512 pv = _mm512_set1_ps(p[j]);
+        const uint16_t* v = rows[j];
+        a0 = _mm512_fmadd_ps(pv, load_f16(v), a0);
+        a1 = _mm512_fmadd_ps(pv, load_f16(v + 16), a1);
+        a2 = _mm512_fmadd_ps(pv, load_f16(v + 32), a2);
+        a3 = _mm512_fmadd_ps(pv, load_f16(v + 48), a3);
+    }
+    _mm512_storeu_ps(acc, a0);
+    _mm512_storeu_ps(acc + 16, a1);
+    _mm512_storeu_ps(acc + 32, a2);
+    _mm512_storeu_ps(acc + 48, a3);
+}
+
 // Aggregate-initialised constant: no constructor code compiled with this folder's flags.
 const AttentionKernels kTable{.name = "AVX-512",
                               .dot_f32 = dot_f32,
@@ -161,7 +205,9 @@ const AttentionKernels kTable{.name = "AVX-512",
                               .f16_to_f32 = f16_to_f32,
                               .round_through_f16 = round_through_f16,
                               .exp_shifted = exp_shifted,
-                              .weighted_sum_f32 = weighted_sum_f32};
+                              .weighted_sum_f32 = weighted_sum_f32,
+                              .dot_rows_f16 = dot_rows_f16,
+                              .axpy_rows_f16 = axpy_rows_f16};
 
 }  // namespace
 
