@@ -20,6 +20,9 @@ inline void cpu_relax() {
 #endif
 }
 
+// Task index of a generation being published: job_ and n_tasks_ are being written, claims must wait.
+constexpr uint64_t kClosed = 0xFFFFFFFFu;
+
 // The first exception thrown by a task of the current run(), rethrown in the caller.
 struct FirstError {
     std::mutex mutex;
@@ -40,8 +43,10 @@ ThreadPool::ThreadPool(int n_threads) : n_threads_(std::max(1, n_threads)) {
 ThreadPool::~ThreadPool() {
     {
         std::lock_guard lock(mutex_);
-        stop_ = true;
-        generation_.fetch_add(1, std::memory_order_release);
+        stop_.store(true);
+        ++generation_;
+        n_tasks_.store(0);
+        claim_.store(static_cast<uint64_t>(generation_) << 32);
     }
     wake_.notify_all();
     for (auto& w : workers_) w.join();
@@ -49,7 +54,7 @@ ThreadPool::~ThreadPool() {
 
 void ThreadPool::run(int64_t n_tasks, const std::function<void(int64_t task, int thread)>& fn) {
     if (n_tasks <= 0) return;
-    if (n_threads_ == 1 || n_tasks == 1) {
+    if (n_threads_ == 1 || n_tasks == 1 || n_tasks >= static_cast<int64_t>(kClosed)) {
         for (int64_t t = 0; t < n_tasks; ++t) fn(t, 0);
         return;
     }
@@ -62,67 +67,78 @@ void ThreadPool::run(int64_t n_tasks, const std::function<void(int64_t task, int
             first_error.record(std::current_exception());
         }
     };
+    Job job{&guarded};
 
     {
-        // job_ and n_tasks_ are published by the release increment of generation_ (spinning workers)
-        // and by the mutex (sleeping workers).
+        // The mutex orders the publication with sleeping workers' predicate checks (no lost wake-up).
+        // Closing the claim first makes any claim still in flight against the previous run fail.
         std::lock_guard lock(mutex_);
-        job_ = &guarded;
-        n_tasks_ = n_tasks;
-        next_task_.store(0, std::memory_order_relaxed);
-        busy_.store(n_threads_ - 1, std::memory_order_relaxed);
-        generation_.fetch_add(1, std::memory_order_release);
+        ++generation_;
+        claim_.store(static_cast<uint64_t>(generation_) << 32 | kClosed);
+        job_.store(&job);
+        n_tasks_.store(n_tasks);
+        claim_.store(static_cast<uint64_t>(generation_) << 32);
     }
     wake_.notify_all();
 
-    work(0);
+    work(generation_, 0);
 
-    // Every worker takes part in every generation, so the next run() cannot overtake a slow worker.
+    // Every task is claimed; wait for the ones still running on workers.
     bool done = false;
     for (int i = 0; i < kSpinIterations && !done; ++i) {
-        done = busy_.load(std::memory_order_acquire) == 0;
+        done = job.done.load() == n_tasks;
         if (!done) cpu_relax();
     }
     if (!done) {
         std::unique_lock lock(mutex_);
-        done_cv_.wait(lock, [this] { return busy_.load(std::memory_order_acquire) == 0; });
+        done_cv_.wait(lock, [&] { return job.done.load() == n_tasks; });
     }
-    job_ = nullptr;
     if (first_error.error) std::rethrow_exception(first_error.error);
 }
 
-void ThreadPool::work(int thread) {
-    const auto& fn = *job_;
-    const int64_t n = n_tasks_;
+void ThreadPool::work(uint32_t gen, int thread) {
+    uint64_t c = claim_.load();
     for (;;) {
-        const int64_t task = next_task_.fetch_add(1, std::memory_order_relaxed);
-        if (task >= n) break;
-        fn(task, thread);
+        if (static_cast<uint32_t>(c >> 32) != gen) return;  // a later run: not ours to take
+        if ((c & 0xFFFFFFFFu) == kClosed) {  // being published (a few stores): wait
+            cpu_relax();
+            c = claim_.load();
+            continue;
+        }
+        const int64_t task = static_cast<int64_t>(c & 0xFFFFFFFFu);
+        // Read before the claim, which only succeeds if claim_ did not change meanwhile: the run can
+        // neither end (task is unclaimed) nor be replaced (publishing closes claim_ first), so
+        // these belong to generation gen.
+        const int64_t n = n_tasks_.load();
+        Job* job = job_.load();
+        if (task >= n) return;
+        if (!claim_.compare_exchange_weak(c, c + 1)) continue;  // c reloaded
+        (*job->fn)(task, thread);
+        // After this increment the run may return and destroy job: do not touch it again.
+        if (job->done.fetch_add(1) + 1 == n) {
+            std::lock_guard lock(mutex_);
+            done_cv_.notify_all();
+        }
+        c = claim_.load();
     }
 }
 
 void ThreadPool::worker_loop(int thread) {
-    uint64_t seen = 0;
+    uint32_t seen = 0;
+    const auto current = [this] { return static_cast<uint32_t>(claim_.load() >> 32); };
     for (;;) {
         bool woke = false;
         for (int i = 0; i < kSpinIterations && !woke; ++i) {
-            woke = generation_.load(std::memory_order_acquire) != seen;
+            woke = current() != seen;
             if (!woke) cpu_relax();
         }
         if (!woke) {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+            wake_.wait(lock, [&] { return current() != seen; });
         }
-        seen = generation_.load(std::memory_order_acquire);
-        // stop_ is written before the release increment that announced this generation, and never while
-        // a run() is in flight (run() waits for every worker), so this read is ordered without a lock.
-        if (stop_) return;
-        work(thread);
-        if (busy_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-            // Taking the mutex orders this notify after the caller's predicate check: no lost wake-up.
-            std::lock_guard lock(mutex_);
-            done_cv_.notify_all();
-        }
+        seen = current();
+        if (stop_.load()) return;
+        work(seen, thread);
     }
 }
 

@@ -3,6 +3,10 @@
 // run(n_tasks, fn) calls fn(task, thread) for every task in [0, n_tasks) across the pool and the calling
 // thread (which takes part as thread 0), returning when all are done. Tasks are claimed with an atomic
 // counter; workers spin briefly before sleeping so back-to-back ops do not pay a wake-up each.
+// run() waits only for tasks that were claimed, never for a worker to show up: on a machine shared with
+// other processes a descheduled worker costs its share of the work, not a whole time slice per op (the
+// caller takes its tasks). The claim counter carries the run's generation, so a worker that wakes late
+// cannot claim a task of a run that has moved on.
 // One thread drives the pool at a time, and fn must not call run() on the same pool (it would deadlock).
 // If tasks throw, the remaining tasks still run and the first exception is rethrown by run().
 #include <atomic>
@@ -29,20 +33,26 @@ public:
                       int64_t min_chunk = 1);
 
 private:
+    struct Job {
+        const std::function<void(int64_t, int)>* fn;
+        std::atomic<int64_t> done{0};  // tasks finished
+    };
     void worker_loop(int thread);
-    void work(int thread);
+    // Claims and runs tasks of generation gen until none are left; returns how many it ran.
+    void work(uint32_t gen, int thread);
 
     int n_threads_;
     std::vector<std::thread> workers_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::condition_variable done_cv_;
-    const std::function<void(int64_t, int)>* job_ = nullptr;
-    int64_t n_tasks_ = 0;
-    std::atomic<int64_t> next_task_{0};
-    std::atomic<int> busy_{0};
-    std::atomic<uint64_t> generation_{0};
-    bool stop_ = false;
+    // claim_ = generation << 32 | next unclaimed task. job_ and n_tasks_ belong to the current
+    // generation; a successful compare-exchange on claim_ proves they were read within it.
+    std::atomic<uint64_t> claim_{0};
+    std::atomic<Job*> job_{nullptr};
+    std::atomic<int64_t> n_tasks_{0};
+    uint32_t generation_ = 0;  // written by the driving thread only
+    std::atomic<bool> stop_{false};
 };
 
 }  // namespace chord
