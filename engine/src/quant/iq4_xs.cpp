@@ -6,6 +6,7 @@
 #include "quant/formats.h"
 #include "quant/fp16.h"
 #include "quant/iq4_search.h"
+#include "quant/x86_lanes.h"
 
 namespace chord {
 
@@ -39,26 +40,26 @@ void quantize_iq4_xs(const float* src, void* dst, int64_t n) {
         quantize_iq4_superblock(kQK_K, src + i * kQK_K, &b[i].d, b[i].qs, &b[i].scales_h, b[i].scales_l, 7);
 }
 
-// ggml's scalar order: one float term per 32-element sub-block, d·dy·(ls − 32)·Σ q·qy.
+// llama.cpp's x86 order (quant/x86_lanes.h): per super-block 8 int32 lanes of Σ (ls − 32)·q·qy scaled
+// into fused float sums by d·dy, the lanes reduced as hsum_float_8 at the end.
 float dot_iq4_xs_q8_k(const void* w, const void* a, int64_t n) {
     const BlockIQ4_XS* x = static_cast<const BlockIQ4_XS*>(w);
     const BlockQ8_K* y = static_cast<const BlockQ8_K*>(a);
-    float sum = 0.0f;
+    float acc[kX86Lanes] = {};
     for (int64_t i = 0; i < n / kQK_K; ++i) {
-        const float d4d8 = fp16_to_fp32(x[i].d) * y[i].d;
+        int32_t lanes[kX86Lanes] = {};
         for (int s = 0; s < kQK_K / 32; ++s) {
-            const float dl = d4d8 * static_cast<float>(iq4xs_scale_code(x[i], s) - 32);
+            const int ls = iq4xs_scale_code(x[i], s) - 32;
             const uint8_t* qs = x[i].qs + 16 * s;
             const int8_t* q8 = y[i].qs + 32 * s;
-            int32_t sumi = 0;
             for (int j = 0; j < 16; ++j) {
-                sumi += q8[j] * kIq4nlValues[qs[j] & 0xF];
-                sumi += q8[j + 16] * kIq4nlValues[qs[j] >> 4];
+                lanes[x86_lane(j)] += ls * (q8[j] * kIq4nlValues[qs[j] & 0xF]);
+                lanes[x86_lane(j + 16)] += ls * (q8[j + 16] * kIq4nlValues[qs[j] >> 4]);
             }
-            sum += dl * static_cast<float>(sumi);
         }
+        x86_lanes_fma(fp16_to_fp32(x[i].d) * y[i].d, lanes, acc);
     }
-    return sum;
+    return x86_hsum8(acc);
 }
 
 }  // namespace

@@ -85,27 +85,26 @@ void quantize_q4_k(const float* src, void* dst, int64_t n) {
     }
 }
 
-// ggml's scalar order: 8 int32 lanes (lane = element % 8) scaled per super-block, the mins
-// (Σ bsums·mn) subtracted per super-block, the lanes added at the end.
+// llama.cpp's x86 order. On x86 it repacks Q4_K weights for 8 rows at a time (its "q4_K_8x8" AVX2
+// gemv/gemm, used whenever the row count is a multiple of 8); those kernels sum each super-block's
+// products exactly in integers, Σ sc·q·qy and Σ mn·bsums, and keep two fused float sums:
+//   acc  = fma(float(Σ sc·q·qy), d·dy, acc),   acc_min = fma(float(Σ mn·bsum), dmin·dy, acc_min),
+// returning acc − acc_min.
 float dot_q4_k_q8_k(const void* w, const void* a, int64_t n) {
     const BlockQ4_K* x = static_cast<const BlockQ4_K*>(w);
     const BlockQ8_K* y = static_cast<const BlockQ8_K*>(a);
-    float sums[8] = {};
-    float sum = 0.0f;
+    float acc = 0.0f, acc_min = 0.0f;
     for (int64_t i = 0; i < n / kQK_K; ++i) {
         uint8_t sc[8], mn[8];
         for (int s = 0; s < 8; ++s) unpack_scale_min_k4(s, x[i].scales, &sc[s], &mn[s]);
-        int sumi_mins = 0;
+        int32_t sumi_mins = 0;
         for (int g = 0; g < kQK_K / 16; ++g) sumi_mins += y[i].bsums[g] * mn[g / 2];
-        int32_t lanes[8] = {};
-        for (int e = 0; e < kQK_K; ++e) lanes[e % 8] += sc[e / 32] * (y[i].qs[e] * q4k_code(x[i].qs, e));
-        const float d = fp16_to_fp32(x[i].d) * y[i].d;
-        for (int l = 0; l < 8; ++l) sums[l] += d * static_cast<float>(lanes[l]);
-        const float dmin = fp16_to_fp32(x[i].dmin) * y[i].d;
-        sum -= dmin * static_cast<float>(sumi_mins);
+        int32_t sumi = 0;
+        for (int e = 0; e < kQK_K; ++e) sumi += sc[e / 32] * (y[i].qs[e] * q4k_code(x[i].qs, e));
+        acc = std::fma(static_cast<float>(sumi), fp16_to_fp32(x[i].d) * y[i].d, acc);
+        acc_min = std::fma(static_cast<float>(sumi_mins), fp16_to_fp32(x[i].dmin) * y[i].d, acc_min);
     }
-    for (float s : sums) sum += s;
-    return sum;
+    return acc - acc_min;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "quant/formats.h"
 #include "quant/fp16.h"
 #include "quant/k_quant_search.h"
+#include "quant/x86_lanes.h"
 
 namespace chord {
 
@@ -93,26 +94,25 @@ void quantize_q5_k(const float* src, void* dst, int64_t n) {
     }
 }
 
-// Same summation order as Q4_K's dot (8 int32 lanes, mins subtracted per super-block).
+// llama.cpp's x86 order (quant/x86_lanes.h): per super-block 8 int32 lanes of Σ sc·q·qy scaled into
+// fused float sums by dy·d; the minimum terms are a separate fused sum of (−dy·dmin)·Σ mn·bsum, added
+// after the lanes' hsum_float_8.
 float dot_q5_k_q8_k(const void* w, const void* a, int64_t n) {
     const BlockQ5_K* x = static_cast<const BlockQ5_K*>(w);
     const BlockQ8_K* y = static_cast<const BlockQ8_K*>(a);
-    float sums[8] = {};
-    float sum = 0.0f;
+    float acc[kX86Lanes] = {};
+    float min_terms = 0.0f;
     for (int64_t i = 0; i < n / kQK_K; ++i) {
         uint8_t sc[8], mn[8];
         for (int s = 0; s < 8; ++s) unpack_scale_min_k4(s, x[i].scales, &sc[s], &mn[s]);
-        int sumi_mins = 0;
+        int32_t sumi_mins = 0;
         for (int g = 0; g < kQK_K / 16; ++g) sumi_mins += y[i].bsums[g] * mn[g / 2];
-        int32_t lanes[8] = {};
-        for (int e = 0; e < kQK_K; ++e) lanes[e % 8] += sc[e / 32] * (y[i].qs[e] * q5k_code(x[i], e));
-        const float d = fp16_to_fp32(x[i].d) * y[i].d;
-        for (int l = 0; l < 8; ++l) sums[l] += d * static_cast<float>(lanes[l]);
-        const float dmin = fp16_to_fp32(x[i].dmin) * y[i].d;
-        sum -= dmin * static_cast<float>(sumi_mins);
+        min_terms = std::fma(-y[i].d * fp16_to_fp32(x[i].dmin), static_cast<float>(sumi_mins), min_terms);
+        int32_t lanes[kX86Lanes] = {};
+        for (int e = 0; e < kQK_K; ++e) lanes[x86_lane(e)] += sc[e / 32] * (y[i].qs[e] * q5k_code(x[i], e));
+        x86_lanes_fma(y[i].d * fp16_to_fp32(x[i].d), lanes, acc);
     }
-    for (float s : sums) sum += s;
-    return sum;
+    return x86_hsum8(acc) + min_terms;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "quant/formats.h"
 #include "quant/fp16.h"
 #include "quant/k_quant_search.h"
+#include "quant/x86_lanes.h"
 
 namespace chord {
 
@@ -80,20 +81,18 @@ void quantize_q6_k(const float* src, void* dst, int64_t n) {
     }
 }
 
-// ggml's scalar order: 8 int32 lanes (lane = element % 8) scaled per super-block, summed at the end.
+// llama.cpp's x86 order (quant/x86_lanes.h): per super-block 8 int32 lanes of Σ sc·q·qy, each scaled
+// into its own fused float sum by dy·d, the lanes reduced as hsum_float_8 at the end.
 float dot_q6_k_q8_k(const void* w, const void* a, int64_t n) {
     const BlockQ6_K* x = static_cast<const BlockQ6_K*>(w);
     const BlockQ8_K* y = static_cast<const BlockQ8_K*>(a);
-    float sums[8] = {};
+    float acc[kX86Lanes] = {};
     for (int64_t i = 0; i < n / kQK_K; ++i) {
-        int32_t lanes[8] = {};
-        for (int e = 0; e < kQK_K; ++e) lanes[e % 8] += x[i].scales[e / 16] * (y[i].qs[e] * q6_value(x[i], e));
-        const float d = fp16_to_fp32(x[i].d) * y[i].d;
-        for (int l = 0; l < 8; ++l) sums[l] += d * static_cast<float>(lanes[l]);
+        int32_t lanes[kX86Lanes] = {};
+        for (int e = 0; e < kQK_K; ++e) lanes[x86_lane(e)] += x[i].scales[e / 16] * (y[i].qs[e] * q6_value(x[i], e));
+        x86_lanes_fma(y[i].d * fp16_to_fp32(x[i].d), lanes, acc);
     }
-    float sum = 0.0f;
-    for (float s : sums) sum += s;
-    return sum;
+    return x86_hsum8(acc);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The AVX2+FMA kernel table: SIMD kernels for Q4_0, Q8_0, F16, BF16 and F32 weights; other types
-// go through the scalar reference on plain rows.
+// The AVX2+FMA kernel table: SIMD kernels for Q4_0, Q8_0, F16, BF16 and F32 weights (own activation
+// layouts) and row dots for Q4_K, Q5_K, Q6_K and IQ4_XS (Q8_K rows); other types go through the scalar
+// reference on plain rows.
 #include "kernels/avx2/avx2_kernels.h"
 #include "kernels/kernels.h"
 #include "kernels/reference_kernels.h"
@@ -43,7 +44,8 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
             return;
         case SimdActivationKind::Reference: break;
     }
-    reference_gemm_rows(w, row0, row1, act, reference_activation_bytes(*w.format, w.n_in, 1), n_tokens, y);
+    reference_gemm_rows(w, row0, row1, act, reference_activation_bytes(*w.format, w.n_in, 1), n_tokens, y,
+                        avx2::k_quant_dot(w.type));
 }
 
 const Kernels kAvx2{SimdLevel::Avx2, "AVX2+FMA", activation_bytes, convert, gemm_rows,

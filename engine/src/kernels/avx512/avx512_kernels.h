@@ -2,6 +2,7 @@
 // Entry points of the AVX-512 kernels (compiled with AVX-512 flags; only reached through the table).
 #include <cstdint>
 
+#include "chord/tensor_type.h"
 #include "kernels/q8_activations.h"
 
 namespace chord {
@@ -23,6 +24,10 @@ void gemm_q4_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8Activa
 void gemm_q8_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8ActivationLayout& layout, const uint8_t* act,
                float* y);
 // F32 / F16 / BF16 weights with widened activations ([n_tokens][n_in] floats).
+// dot(weight row, Q8_K activation row) of n elements for Q4_K, Q5_K, Q6_K and IQ4_XS weights, bit-identical
+// to the type's scalar vec_dot; nullptr for other types.
+using RowDot = float (*)(const void* w, const void* act, int64_t n);
+RowDot k_quant_dot(TensorType type);
 void silu_mul(float* gate, const float* up, int64_t n);
 void gemm_float(const WeightMatrix& w, int64_t row0, int64_t row1, const float* act, int64_t n_tokens, float* y);
 

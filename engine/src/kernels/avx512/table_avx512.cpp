@@ -1,5 +1,6 @@
-// The AVX-512 VNNI kernel table: SIMD kernels for Q4_0, Q8_0, F16, BF16 and F32 weights; other types
-// go through the scalar reference on plain rows.
+// The AVX-512 VNNI kernel table: SIMD kernels for Q4_0, Q8_0, F16, BF16 and F32 weights (own activation
+// layouts) and row dots for Q4_K, Q5_K, Q6_K and IQ4_XS (Q8_K rows); other types go through the scalar
+// reference on plain rows.
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/kernels.h"
 #include "kernels/reference_kernels.h"
@@ -43,7 +44,8 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
             return;
         case SimdActivationKind::Reference: break;
     }
-    reference_gemm_rows(w, row0, row1, act, reference_activation_bytes(*w.format, w.n_in, 1), n_tokens, y);
+    reference_gemm_rows(w, row0, row1, act, reference_activation_bytes(*w.format, w.n_in, 1), n_tokens, y,
+                        avx512::k_quant_dot(w.type));
 }
 
 const Kernels kAvx512{SimdLevel::Avx512, "AVX-512 VNNI", activation_bytes, convert, gemm_rows,

@@ -21,8 +21,8 @@ void reference_convert_activations(const QuantFormat& w, const float* x, int64_t
 }
 
 void reference_gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t act_stride,
-                         int64_t n_tokens, float* y) {
-    const auto dot = w.format->vec_dot;
+                         int64_t n_tokens, float* y, float (*dot)(const void*, const void*, int64_t)) {
+    if (!dot) dot = w.format->vec_dot;
     for (int64_t r = row0; r < row1; ++r) {
         const uint8_t* wr = w.data + static_cast<size_t>(r) * w.row_bytes;
         for (int64_t t = 0; t < n_tokens; ++t)

@@ -1,0 +1,166 @@
+// AVX2 dots of K-quant and IQ4_XS weight rows with Q8_K activation rows.
+//
+// Integers: maddubs multiplies the unsigned weight codes (IQ4_XS: |w| with sign(a, w)) by the signed
+// activation bytes into 16-bit pairs that never saturate (≤ 63·127·2), madd multiplies those by the
+// 16-bit sub-block scales into int32 lanes. Every integer is exact.
+// Floats: the scalar references' steps exactly (llama.cpp's x86 order, quant/x86_lanes.h), so every
+// result is bit-identical to them. A register holds 32 consecutive elements, so its int32 lane l is
+// x86 lane l (elements 4l…4l+3 of every 32).
+#include "kernels/x86_intrinsics.h"
+
+#include <cmath>
+
+#include "kernels/avx2/avx2_kernels.h"
+#include "kernels/k_quant_scales.h"
+#include "quant/blocks.h"
+#include "quant/blocks_k.h"
+
+namespace chord::avx2 {
+
+namespace {
+
+float f16(uint16_t h) { return _cvtsh_ss(h); }
+
+__m256i load(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+
+// Σ scale · (pairs of 16-bit products) into int32 lanes.
+__m256i scaled(__m256i p16, int scale) { return _mm256_madd_epi16(p16, _mm256_set1_epi16(static_cast<int16_t>(scale))); }
+
+// Horizontal sum as ggml's hsum_float_8 (quant/x86_lanes.h).
+float hsum8(__m256 v) {
+    __m128 r = _mm_add_ps(_mm256_extractf128_ps(v, 1), _mm256_castps256_ps128(v));
+    r = _mm_add_ps(r, _mm_movehl_ps(r, r));
+    r = _mm_add_ss(r, _mm_movehdup_ps(r));
+    return _mm_cvtss_f32(r);
+}
+
+int32_t hsum_i32(__m256i v) {
+    __m128i r = _mm_add_epi32(_mm256_extracti128_si256(v, 1), _mm256_castsi256_si128(v));
+    r = _mm_add_epi32(r, _mm_shuffle_epi32(r, _MM_SHUFFLE(1, 0, 3, 2)));
+    r = _mm_add_epi32(r, _mm_shuffle_epi32(r, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_cvtsi128_si32(r);
+}
+
+// Q4_K / Q5_K: sub-blocks 2p and 2p+1 are the low and high nibbles of qs[32p…32p+31]; kFifth adds
+// Q5_K's fifth bit, bit s of qh[l] for element 32s + l.
+template <bool kFifth>
+__m256i k4_lanes(const uint8_t* qs, const uint8_t* qh, const int8_t* q8, const uint8_t sc[8]) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    const __m256i one = _mm256_set1_epi8(1);
+    const __m256i high = kFifth ? load(qh) : _mm256_setzero_si256();
+    __m256i sumi = _mm256_setzero_si256();
+    for (int p = 0; p < 4; ++p) {
+        const __m256i q = load(qs + 32 * p);
+        __m256i lo = _mm256_and_si256(q, m4);
+        __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
+        if (kFifth) {
+            lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2 * p), one), 4));
+            hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2 * p + 1), one), 4));
+        }
+        const __m256i s_lo = scaled(_mm256_maddubs_epi16(lo, load(q8 + 64 * p)), sc[2 * p]);
+        const __m256i s_hi = scaled(_mm256_maddubs_epi16(hi, load(q8 + 64 * p + 32)), sc[2 * p + 1]);
+        sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(s_lo, s_hi));
+    }
+    return sumi;
+}
+
+// llama.cpp's repacked-Q4_K order: whole super-block integer sums, two fused float sums.
+float dot_q4_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ4_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    float acc = 0.0f, acc_min = 0.0f;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        uint8_t sc[8], mn[8];
+        unpack_k4_scales(x[i].scales, sc, mn);
+        const int32_t sumi = hsum_i32(k4_lanes<false>(x[i].qs, nullptr, y[i].qs, sc));
+        acc = std::fma(static_cast<float>(sumi), f16(x[i].d) * y[i].d, acc);
+        acc_min = std::fma(static_cast<float>(k4_min_sum(y[i].bsums, mn)), f16(x[i].dmin) * y[i].d, acc_min);
+    }
+    return acc - acc_min;
+}
+
+float dot_q5_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ5_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    __m256 acc = _mm256_setzero_ps();
+    float min_terms = 0.0f;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        uint8_t sc[8], mn[8];
+        unpack_k4_scales(x[i].scales, sc, mn);
+        min_terms = std::fma(-y[i].d * f16(x[i].dmin), static_cast<float>(k4_min_sum(y[i].bsums, mn)), min_terms);
+        const __m256i lanes = k4_lanes<true>(x[i].qs, x[i].qh, y[i].qs, sc);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * f16(x[i].d)), _mm256_cvtepi32_ps(lanes), acc);
+    }
+    return hsum8(acc) + min_terms;
+}
+
+// Q6_K: per half h, ql[64h + l] holds elements l (low nibble) and 64+l (high), ql[64h + 32 + l] elements
+// 32+l and 96+l; qh[32h + l] the top 2 bits of l, 32+l, 64+l, 96+l. Codes enter unsigned (value + 32)
+// and 32·a is taken off every 16-bit pair.
+float dot_q6_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ6_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    const __m256i m2 = _mm256_set1_epi8(3);
+    const __m256i m32 = _mm256_set1_epi8(32);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        __m256i sumi = _mm256_setzero_si256();
+        for (int h = 0; h < 2; ++h) {
+            const __m256i ql0 = load(x[i].ql + 64 * h);
+            const __m256i ql1 = load(x[i].ql + 64 * h + 32);
+            const __m256i qh = load(x[i].qh + 32 * h);
+            const __m256i low[4] = {_mm256_and_si256(ql0, m4), _mm256_and_si256(ql1, m4),
+                                    _mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4),
+                                    _mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4)};
+            for (int c = 0; c < 4; ++c) {  // elements 128h + 32c …
+                const __m256i top = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * c), m2), 4);
+                const __m256i q = _mm256_or_si256(low[c], top);
+                const __m256i a = load(y[i].qs + 128 * h + 32 * c);
+                const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(q, a), _mm256_maddubs_epi16(m32, a));
+                // 16-bit lanes 0-7 are sub-block 8h + 2c, lanes 8-15 sub-block 8h + 2c + 1.
+                const int s = 8 * h + 2 * c;
+                const __m256i sc = _mm256_set_m128i(_mm_set1_epi16(x[i].scales[s + 1]), _mm_set1_epi16(x[i].scales[s]));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, sc));
+            }
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * f16(x[i].d)), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    return hsum8(acc);
+}
+
+// IQ4_XS: sub-block s's indices are qs[16s…16s+15], element j in the low nibble, j+16 in the high one.
+float dot_iq4_xs(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockIQ4_XS*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const __m256i levels = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kIq4nlValues)));
+    const __m128i m4 = _mm_set1_epi8(0x0F);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        __m256i sumi = _mm256_setzero_si256();
+        for (int s = 0; s < 8; ++s) {
+            const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].qs + 16 * s));
+            const __m256i codes = _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(raw, 4), m4), _mm_and_si128(raw, m4));
+            const __m256i wv = _mm256_shuffle_epi8(levels, codes);
+            const __m256i a = load(y[i].qs + 32 * s);
+            const __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(a, wv));
+            sumi = _mm256_add_epi32(sumi, scaled(p, iq4_xs_scale(x[i].scales_h, x[i].scales_l, s)));
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x[i].d) * y[i].d), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    return hsum8(acc);
+}
+
+}  // namespace
+
+RowDot k_quant_dot(TensorType type) {
+    switch (type) {
+        case TensorType::Q4_K: return dot_q4_k;
+        case TensorType::Q5_K: return dot_q5_k;
+        case TensorType::Q6_K: return dot_q6_k;
+        case TensorType::IQ4_XS: return dot_iq4_xs;
+        default: return nullptr;
+    }
+}
+
+}  // namespace chord::avx2

@@ -1,0 +1,190 @@
+// AVX-512 dots of K-quant and IQ4_XS weight rows with Q8_K activation rows.
+//
+// Integers: maddubs multiplies the unsigned weight codes (IQ4_XS: |w|, with the activation's sign
+// flipped where w < 0) by the signed activation bytes into 16-bit pairs that never saturate
+// (≤ 63·127·2), and VNNI's vpdpwssd multiplies those by the 16-bit sub-block scales and accumulates
+// into int32 lanes. Every integer is exact.
+// Floats: the scalar references' steps exactly (llama.cpp's x86 order, quant/x86_lanes.h), so every
+// result is bit-identical to them. A 512-bit register holds 64 elements; its int32 lane l covers
+// elements 4l…4l+3, so lanes l and l+8 fold into x86 lane l (e mod 32)/4.
+#include "kernels/x86_intrinsics.h"
+
+#include <cmath>
+
+#include "kernels/avx512/avx512_kernels.h"
+#include "kernels/k_quant_scales.h"
+#include "quant/blocks.h"
+#include "quant/blocks_k.h"
+
+namespace chord::avx512 {
+
+namespace {
+
+float f16(uint16_t h) { return _cvtsh_ss(h); }
+
+// 64 bytes from two 32-byte halves.
+__m512i load_halves(const void* lo, const void* hi) {
+    const __m256i l = _mm256_loadu_si256(static_cast<const __m256i*>(lo));
+    return _mm512_inserti64x4(_mm512_castsi256_si512(l), _mm256_loadu_si256(static_cast<const __m256i*>(hi)), 1);
+}
+
+// 32 int16: value x in the low 16 (a 256-bit half), y in the high 16.
+__m512i halves16(int x, int y) {
+    return _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi16(static_cast<int16_t>(x))),
+                              _mm256_set1_epi16(static_cast<int16_t>(y)), 1);
+}
+
+// Per-byte (v >> shift) & mask, with the shift chosen per 256-bit half.
+__m512i bits(__m512i v, int shift_lo, int shift_hi, int mask) {
+    return _mm512_and_si512(_mm512_srlv_epi16(v, halves16(shift_lo, shift_hi)), _mm512_set1_epi8(static_cast<char>(mask)));
+}
+
+// x86 lanes (e mod 32)/4 from the 16 lanes of 64-element chunks.
+__m256i fold_lanes(__m512i s) { return _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1)); }
+
+// Horizontal sum as ggml's hsum_float_8 (quant/x86_lanes.h).
+float hsum8(__m256 v) {
+    __m128 r = _mm_add_ps(_mm256_extractf128_ps(v, 1), _mm256_castps256_ps128(v));
+    r = _mm_add_ps(r, _mm_movehl_ps(r, r));
+    r = _mm_add_ss(r, _mm_movehdup_ps(r));
+    return _mm_cvtss_f32(r);
+}
+
+// Q4_K / Q5_K: sub-block pairs (2p, 2p+1) share qs[32p…32p+31] (low / high nibbles). A 64-byte load
+// at 64·it covers sub-blocks 4it (low nibbles of its first half), 4it+2 (low, second half), 4it+1 and
+// 4it+3 (high nibbles). kFifth adds Q5_K's fifth bit, bit s of qh[l] for element 32s + l.
+template <bool kFifth>
+__m512i k4_lanes(const uint8_t* qs, const uint8_t* qh, const int8_t* q8, const uint8_t sc[8]) {
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    const __m512i high = kFifth ? _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(qh)))
+                                : _mm512_setzero_si512();
+    __m512i sumi = _mm512_setzero_si512();
+    for (int it = 0; it < 2; ++it) {
+        const int s = 4 * it;
+        const __m512i q = _mm512_loadu_si512(qs + 64 * it);
+        __m512i lo = _mm512_and_si512(q, m4);                         // sub-blocks s, s+2
+        __m512i hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);   // sub-blocks s+1, s+3
+        if (kFifth) {
+            lo = _mm512_or_si512(lo, _mm512_slli_epi16(bits(high, s, s + 2, 1), 4));
+            hi = _mm512_or_si512(hi, _mm512_slli_epi16(bits(high, s + 1, s + 3, 1), 4));
+        }
+        const int8_t* a = q8 + 128 * it;
+        const __m512i p_lo = _mm512_maddubs_epi16(lo, load_halves(a, a + 64));
+        const __m512i p_hi = _mm512_maddubs_epi16(hi, load_halves(a + 32, a + 96));
+        sumi = _mm512_dpwssd_epi32(sumi, p_lo, halves16(sc[s], sc[s + 2]));
+        sumi = _mm512_dpwssd_epi32(sumi, p_hi, halves16(sc[s + 1], sc[s + 3]));
+    }
+    return sumi;
+}
+
+// llama.cpp's repacked-Q4_K order: whole super-block integer sums, two fused float sums.
+float dot_q4_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ4_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    float acc = 0.0f, acc_min = 0.0f;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        uint8_t sc[8], mn[8];
+        unpack_k4_scales(x[i].scales, sc, mn);
+        const int32_t sumi = _mm512_reduce_add_epi32(k4_lanes<false>(x[i].qs, nullptr, y[i].qs, sc));
+        acc = std::fma(static_cast<float>(sumi), f16(x[i].d) * y[i].d, acc);
+        acc_min = std::fma(static_cast<float>(k4_min_sum(y[i].bsums, mn)), f16(x[i].dmin) * y[i].d, acc_min);
+    }
+    return acc - acc_min;
+}
+
+float dot_q5_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ5_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    __m256 acc = _mm256_setzero_ps();
+    float min_terms = 0.0f;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        uint8_t sc[8], mn[8];
+        unpack_k4_scales(x[i].scales, sc, mn);
+        min_terms = std::fma(-y[i].d * f16(x[i].dmin), static_cast<float>(k4_min_sum(y[i].bsums, mn)), min_terms);
+        const __m256i lanes = fold_lanes(k4_lanes<true>(x[i].qs, x[i].qh, y[i].qs, sc));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * f16(x[i].d)), _mm256_cvtepi32_ps(lanes), acc);
+    }
+    return hsum8(acc) + min_terms;
+}
+
+// Q6_K: per half h (128 elements), ql[64h…64h+63] holds elements 0-63 in its low nibbles and 64-127 in
+// its high nibbles; qh[32h + l] holds the top 2 bits of elements l, 32+l, 64+l, 96+l (bits 0-1 … 6-7).
+// The codes enter unsigned (q = value + 32) and 32·a is taken off every 16-bit pair.
+float dot_q6_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ6_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    const __m512i m32 = _mm512_set1_epi8(32);
+    alignas(64) static constexpr int16_t kEighths[32] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                                         2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3};
+    const __m512i eighths = _mm512_load_si512(kEighths);  // k/8 for int16 k
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        // 32 int16 scales; a 64-element chunk c (0…3) uses sub-blocks 4c…4c+3, 8 int16 pairs each.
+        const __m512i sc16 = _mm512_cvtepi8_epi16(
+            _mm256_zextsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales))));
+        __m512i sumi = _mm512_setzero_si512();
+        for (int h = 0; h < 2; ++h) {
+            const __m512i ql = _mm512_loadu_si512(x[i].ql + 64 * h);
+            const __m512i qh = _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qh + 32 * h)));
+            const __m512i q[2] = {
+                _mm512_or_si512(_mm512_and_si512(ql, m4), _mm512_slli_epi16(bits(qh, 0, 2, 3), 4)),
+                _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), m4), _mm512_slli_epi16(bits(qh, 4, 6, 3), 4)),
+            };
+            for (int c = 0; c < 2; ++c) {
+                const __m512i a = _mm512_loadu_si512(y[i].qs + 128 * h + 64 * c);
+                const __m512i p = _mm512_sub_epi16(_mm512_maddubs_epi16(q[c], a), _mm512_maddubs_epi16(m32, a));
+                // int16 k of this chunk belongs to sub-block 8h + 4c + k/8.
+                const __m512i idx = _mm512_add_epi16(_mm512_set1_epi16(static_cast<int16_t>(8 * h + 4 * c)), eighths);
+                sumi = _mm512_dpwssd_epi32(sumi, p, _mm512_permutexvar_epi16(idx, sc16));
+            }
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * f16(x[i].d)), _mm256_cvtepi32_ps(fold_lanes(sumi)), acc);
+    }
+    return hsum8(acc);
+}
+
+// IQ4_XS: sub-block s's 32 indices are qs[16s…16s+15] (element j low nibble, j+16 high). Two sub-blocks
+// per register: the 32 bytes are spread to 128-bit lanes [s, s, s+1, s+1] and the lanes' nibbles picked
+// low, high, low, high; a table lookup gives the signed levels.
+float dot_iq4_xs(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockIQ4_XS*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const __m512i levels = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kIq4nlValues)));
+    const __m512i nibble_shift = _mm512_inserti64x4(
+        _mm512_castsi256_si512(_mm256_set_m128i(_mm_set1_epi16(4), _mm_setzero_si128())),
+        _mm256_set_m128i(_mm_set1_epi16(4), _mm_setzero_si128()), 1);
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        __m512i sumi = _mm512_setzero_si512();
+        for (int s = 0; s < 8; s += 2) {
+            const __m512i raw = _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs + 16 * s)));
+            const __m512i spread = _mm512_shuffle_i64x2(raw, raw, _MM_SHUFFLE(1, 1, 0, 0));
+            const __m512i codes = _mm512_and_si512(_mm512_srlv_epi16(spread, nibble_shift), m4);
+            const __m512i wv = _mm512_shuffle_epi8(levels, codes);
+            const __m512i a = _mm512_loadu_si512(y[i].qs + 32 * s);
+            const __m512i a_signed = _mm512_mask_sub_epi8(a, _mm512_movepi8_mask(wv), _mm512_setzero_si512(), a);
+            const __m512i p = _mm512_maddubs_epi16(_mm512_abs_epi8(wv), a_signed);
+            const int ls0 = iq4_xs_scale(x[i].scales_h, x[i].scales_l, s);
+            const int ls1 = iq4_xs_scale(x[i].scales_h, x[i].scales_l, s + 1);
+            sumi = _mm512_dpwssd_epi32(sumi, p, halves16(ls0, ls1));
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x[i].d) * y[i].d), _mm256_cvtepi32_ps(fold_lanes(sumi)), acc);
+    }
+    return hsum8(acc);
+}
+
+}  // namespace
+
+RowDot k_quant_dot(TensorType type) {
+    switch (type) {
+        case TensorType::Q4_K: return dot_q4_k;
+        case TensorType::Q5_K: return dot_q5_k;
+        case TensorType::Q6_K: return dot_q6_k;
+        case TensorType::IQ4_XS: return dot_iq4_xs;
+        default: return nullptr;
+    }
+}
+
+}  // namespace chord::avx512
