@@ -2,8 +2,11 @@
 // can be run side by side on the same GGUF:
 //   chord-bench -m MODEL.gguf -p 512 -n 128 -t 2 -r 3 [--attn flash,standard] [--simd LEVEL] [--ctx N]
 //               [--kv-type f16|f32] [-d DEPTH] [-o table|json]
+// and matmul kernel micro-benchmarks per kernel table (chord-bench/bench_kernels.cpp):
+//   chord-bench kernels [--types Q4_K,Q6_K] [--simd scalar,avx2,avx512] [--n-in N] [--rows N] [--tokens 1,16]
 #include <cstdio>
 #include <stdexcept>
+#include <string>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -16,6 +19,7 @@ int main(int argc, char** argv) {
     spdlog::set_default_logger(spdlog::stderr_color_mt("chord-bench"));
     spdlog::set_level(spdlog::level::warn);
     try {
+        if (argc > 1 && std::string(argv[1]) == "kernels") return run_kernel_bench(argc - 1, argv + 1);
         const BenchOptions o = parse_bench_options(argc, argv);
         bool first = true;
         if (o.json) std::puts("[");

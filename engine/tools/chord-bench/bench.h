@@ -54,6 +54,9 @@ struct BenchResult {
 // Runs every combination; calls on_result after each test (so a long run prints as it goes).
 void run_benchmarks(const BenchOptions& o, const std::function<void(const BenchResult&)>& on_result);
 
+// "chord-bench kernels …": kernel micro-benchmarks (bench_kernels.cpp); argv[0] is "kernels".
+int run_kernel_bench(int argc, char** argv);
+
 // Output: a markdown table like llama-bench's (header, then one row per result), or a JSON array.
 void print_table_header();
 void print_table_row(const BenchResult& r);

@@ -1,0 +1,186 @@
+// NEON dots of K-quant and IQ4_XS weight rows with Q8_K activation rows, with SDOT (dotprod) or, on
+// CPUs without it (Cortex-A53), widening multiplies and pairwise adds.
+//
+// Integers: weights become signed bytes (Q6_K: q − 32; IQ4_XS: table levels) and each 16-byte dot leaves
+// 4 int32 lanes of 4 consecutive products; sub-block scales multiply those lanes. Every integer is exact.
+// Floats: the scalar references' steps exactly (llama.cpp's x86 order, quant/x86_lanes.h), so every
+// result is bit-identical to them on any CPU. x86 lanes 0-3 are elements 0-15 of every 32 (register a),
+// lanes 4-7 elements 16-31 (register b).
+#include <arm_neon.h>
+
+#include <cmath>
+
+#include "kernels/k_quant_scales.h"
+#include "kernels/neon/neon_kernels.h"
+#include "quant/blocks.h"
+#include "quant/blocks_k.h"
+
+namespace chord::neon {
+
+namespace {
+
+float f16(uint16_t h) { return vgetq_lane_f32(vcvt_f32_f16(vreinterpret_f16_u16(vdup_n_u16(h))), 0); }
+
+// acc lane j += Σ a[4j…4j+3]·b[4j…4j+3].
+struct DotProd {
+    static int32x4_t dot(int32x4_t acc, int8x16_t a, int8x16_t b) { return vdotq_s32(acc, a, b); }
+};
+struct Base {
+    static int32x4_t dot(int32x4_t acc, int8x16_t a, int8x16_t b) {
+        const int32x4_t pairs_lo = vpaddlq_s16(vmull_s8(vget_low_s8(a), vget_low_s8(b)));  // products 0+1 … 6+7
+        const int32x4_t pairs_hi = vpaddlq_s16(vmull_high_s8(a, b));                       // 8+9 … 14+15
+        return vaddq_s32(acc, vpaddq_s32(pairs_lo, pairs_hi));
+    }
+};
+
+int8x16_t s8(uint8x16_t v) { return vreinterpretq_s8_u8(v); }
+
+// The x86 float steps: 8 lanes (a: 0-3, b: 4-7) scaled by d into fused sums, reduced as hsum_float_8.
+struct Lanes8 {
+    float32x4_t a = vdupq_n_f32(0.0f), b = vdupq_n_f32(0.0f);
+    void add(float d, int32x4_t ia, int32x4_t ib) {
+        a = vfmaq_f32(a, vcvtq_f32_s32(ia), vdupq_n_f32(d));
+        b = vfmaq_f32(b, vcvtq_f32_s32(ib), vdupq_n_f32(d));
+    }
+    float sum() const {
+        const float32x4_t s = vaddq_f32(a, b);                             // lane i + lane i+4
+        const float32x2_t t = vadd_f32(vget_low_f32(s), vget_high_f32(s));  // (0+2), (1+3)
+        return vget_lane_f32(t, 0) + vget_lane_f32(t, 1);
+    }
+};
+
+// Q4_K / Q5_K: sub-blocks 2p and 2p+1 are the low and high nibbles of qs[32p…32p+31]; kFifth adds
+// Q5_K's fifth bit, bit s of qh[l] for element 32s + l. Lanes as above in ia / ib.
+template <typename D, bool kFifth>
+void k4_lanes(const uint8_t* qs, const uint8_t* qh, const int8_t* q8, const uint8_t sc[8], int32x4_t& ia,
+              int32x4_t& ib) {
+    const uint8x16_t m4 = vdupq_n_u8(0x0F), one = vdupq_n_u8(1);
+    const uint8x16_t h0 = kFifth ? vld1q_u8(qh) : vdupq_n_u8(0), h1 = kFifth ? vld1q_u8(qh + 16) : vdupq_n_u8(0);
+    const int32x4_t zero = vdupq_n_s32(0);
+    ia = ib = zero;
+    for (int s = 0; s < 8; ++s) {
+        const uint8x16_t r0 = vld1q_u8(qs + 32 * (s / 2)), r1 = vld1q_u8(qs + 32 * (s / 2) + 16);
+        uint8x16_t w0 = s % 2 ? vshrq_n_u8(r0, 4) : vandq_u8(r0, m4);
+        uint8x16_t w1 = s % 2 ? vshrq_n_u8(r1, 4) : vandq_u8(r1, m4);
+        if (kFifth) {
+            const int8x16_t down = vdupq_n_s8(static_cast<int8_t>(-s));
+            w0 = vorrq_u8(w0, vshlq_n_u8(vandq_u8(vshlq_u8(h0, down), one), 4));
+            w1 = vorrq_u8(w1, vshlq_n_u8(vandq_u8(vshlq_u8(h1, down), one), 4));
+        }
+        const int8_t* a = q8 + 32 * s;
+        ia = vmlaq_n_s32(ia, D::dot(zero, s8(w0), vld1q_s8(a)), sc[s]);
+        ib = vmlaq_n_s32(ib, D::dot(zero, s8(w1), vld1q_s8(a + 16)), sc[s]);
+    }
+}
+
+// llama.cpp's repacked-Q4_K order: whole super-block integer sums, two fused float sums.
+template <typename D>
+float dot_q4_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ4_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    float acc = 0.0f, acc_min = 0.0f;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        uint8_t sc[8], mn[8];
+        unpack_k4_scales(x[i].scales, sc, mn);
+        int32x4_t ia, ib;
+        k4_lanes<D, false>(x[i].qs, nullptr, y[i].qs, sc, ia, ib);
+        const int32_t sumi = vaddvq_s32(vaddq_s32(ia, ib));
+        acc = std::fma(static_cast<float>(sumi), f16(x[i].d) * y[i].d, acc);
+        acc_min = std::fma(static_cast<float>(k4_min_sum(y[i].bsums, mn)), f16(x[i].dmin) * y[i].d, acc_min);
+    }
+    return acc - acc_min;
+}
+
+template <typename D>
+float dot_q5_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ5_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    Lanes8 acc;
+    float min_terms = 0.0f;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        uint8_t sc[8], mn[8];
+        unpack_k4_scales(x[i].scales, sc, mn);
+        min_terms = std::fma(-y[i].d * f16(x[i].dmin), static_cast<float>(k4_min_sum(y[i].bsums, mn)), min_terms);
+        int32x4_t ia, ib;
+        k4_lanes<D, true>(x[i].qs, x[i].qh, y[i].qs, sc, ia, ib);
+        acc.add(y[i].d * f16(x[i].d), ia, ib);
+    }
+    return acc.sum() + min_terms;
+}
+
+// Q6_K: per half h, ql[64h + l] holds elements l (low nibble) and 64+l (high), ql[64h + 32 + l] elements
+// 32+l and 96+l; qh[32h + l] the top 2 bits of l, 32+l, 64+l, 96+l. Sub-blocks are 16 elements, so each
+// 16-byte dot has its own scale.
+template <typename D>
+float dot_q6_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ6_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const uint8x16_t m4 = vdupq_n_u8(0x0F), m3 = vdupq_n_u8(3);
+    const int8x16_t m32 = vdupq_n_s8(32);
+    const int32x4_t zero = vdupq_n_s32(0);
+    Lanes8 acc;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        int32x4_t ia = zero, ib = zero;
+        for (int h = 0; h < 2; ++h) {
+            const uint8_t* ql = x[i].ql + 64 * h;
+            const uint8x16_t qh[2] = {vld1q_u8(x[i].qh + 32 * h), vld1q_u8(x[i].qh + 32 * h + 16)};
+            for (int c = 0; c < 4; ++c) {  // elements 128h + 32c …, from ql[32·(c%2)…] nibble c/2
+                const int8_t* a = y[i].qs + 128 * h + 32 * c;
+                const int s = 8 * h + 2 * c;
+                int32x4_t* lanes[2] = {&ia, &ib};
+                for (int k = 0; k < 2; ++k) {  // elements 16k … 16k+15 of the chunk
+                    const uint8x16_t raw = vld1q_u8(ql + 32 * (c % 2) + 16 * k);
+                    const uint8x16_t low = c < 2 ? vandq_u8(raw, m4) : vshrq_n_u8(raw, 4);
+                    const uint8x16_t top = vandq_u8(vshlq_u8(qh[k], vdupq_n_s8(static_cast<int8_t>(-2 * c))), m3);
+                    const int8x16_t q = vsubq_s8(s8(vorrq_u8(low, vshlq_n_u8(top, 4))), m32);
+                    *lanes[k] = vmlaq_n_s32(*lanes[k], D::dot(zero, q, vld1q_s8(a + 16 * k)), x[i].scales[s + k]);
+                }
+            }
+        }
+        acc.add(y[i].d * f16(x[i].d), ia, ib);
+    }
+    return acc.sum();
+}
+
+// IQ4_XS: sub-block s's indices are qs[16s…16s+15], element j in the low nibble, j+16 in the high one.
+template <typename D>
+float dot_iq4_xs(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockIQ4_XS*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const int8x16_t levels = vld1q_s8(kIq4nlValues);
+    const uint8x16_t m4 = vdupq_n_u8(0x0F);
+    const int32x4_t zero = vdupq_n_s32(0);
+    Lanes8 acc;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        int32x4_t ia = zero, ib = zero;
+        for (int s = 0; s < 8; ++s) {
+            const uint8x16_t raw = vld1q_u8(x[i].qs + 16 * s);
+            const int8x16_t lo = vqtbl1q_s8(levels, vandq_u8(raw, m4));
+            const int8x16_t hi = vqtbl1q_s8(levels, vshrq_n_u8(raw, 4));
+            const int ls = iq4_xs_scale(x[i].scales_h, x[i].scales_l, s);
+            const int8_t* a = y[i].qs + 32 * s;
+            ia = vmlaq_n_s32(ia, D::dot(zero, lo, vld1q_s8(a)), ls);
+            ib = vmlaq_n_s32(ib, D::dot(zero, hi, vld1q_s8(a + 16)), ls);
+        }
+        acc.add(f16(x[i].d) * y[i].d, ia, ib);
+    }
+    return acc.sum();
+}
+
+template <typename D>
+RowDot k_quant_dot(TensorType type) {
+    switch (type) {
+        case TensorType::Q4_K: return dot_q4_k<D>;
+        case TensorType::Q5_K: return dot_q5_k<D>;
+        case TensorType::Q6_K: return dot_q6_k<D>;
+        case TensorType::IQ4_XS: return dot_iq4_xs<D>;
+        default: return nullptr;
+    }
+}
+
+}  // namespace
+
+RowDot k_quant_dot_dotprod(TensorType type) { return k_quant_dot<DotProd>(type); }
+RowDot k_quant_dot_base(TensorType type) { return k_quant_dot<Base>(type); }
+
+}  // namespace chord::neon
