@@ -7,7 +7,7 @@
 //     scaled block sums is reordered (SIMD lanes vs one running sum): ≤ 1e-5.
 //   - F16: every table keeps ggml's AVX-512 summation order, so results are bit-identical (0).
 //   - F32 / BF16: the reference sums exact products in double, the SIMD tables in float: ≤ 1e-5.
-//   - Q4_K / Q5_K / Q6_K / IQ4_XS: every table's row dot computes the same exact integers and then the
+//   - Q3_K / Q4_K / Q5_K / Q6_K / IQ4_XS: every table's row dot computes the same exact integers and then the
 //     scalar reference's float steps (llama.cpp's x86 order), so results are bit-identical (0).
 //   - other types fall back to the reference code in every table: bit-identical.
 // The Q8_0 activation conversion itself must produce the reference's bytes exactly, and a matmul
@@ -191,17 +191,17 @@ void TestKernels::bf16() { check_type(TensorType::BF16, kFloatLengths, 1e-5); }
 void TestKernels::f32() { check_type(TensorType::F32, kFloatLengths, 1e-5); }
 
 void TestKernels::kQuantDotsAreBitIdentical() {
-    for (TensorType type : {TensorType::Q4_K, TensorType::Q6_K, TensorType::Q5_K, TensorType::IQ4_XS})
+    for (TensorType type : {TensorType::Q4_K, TensorType::Q6_K, TensorType::Q5_K, TensorType::IQ4_XS, TensorType::Q3_K})
         check_type(type, kSuperBlockLengths, 0.0);
     // Random bytes reach every code and scale, the largest included (the 16-bit pair products' bounds).
     const int64_t n_in = 2304, n_out = 9, n_tokens = 3;
-    for (TensorType type : {TensorType::Q4_K, TensorType::Q6_K, TensorType::Q5_K, TensorType::IQ4_XS}) {
+    for (TensorType type : {TensorType::Q4_K, TensorType::Q6_K, TensorType::Q5_K, TensorType::IQ4_XS, TensorType::Q3_K}) {
         TestMatrix m(type, n_in, n_out, 3u);
         std::mt19937 rng(17u);
         for (auto& b : m.bytes) b = static_cast<uint8_t>(rng());
         // Keep the fp16 super-block scales finite: d (and dmin) = 2^-10 (0x1400).
         const size_t block = chord::row_bytes(type, 256);
-        const size_t d_offset = type == TensorType::Q6_K ? block - 2 : 0;
+        const size_t d_offset = type == TensorType::Q6_K || type == TensorType::Q3_K ? block - 2 : 0;
         const size_t n_scales = (type == TensorType::Q4_K || type == TensorType::Q5_K) ? 2 : 1;
         for (size_t at = 0; at < m.bytes.size(); at += block)
             for (size_t k = 0; k < n_scales; ++k) {
@@ -221,7 +221,6 @@ void TestKernels::fallbackTypes() {
     check_type(TensorType::Q5_0, {32, 224}, 0.0);
     check_type(TensorType::Q4_1, {32, 224}, 0.0);
     check_type(TensorType::Q2_K, {256, 512}, 0.0);
-    check_type(TensorType::Q3_K, {256, 512}, 0.0);
 }
 
 void TestKernels::q8_0ConversionIsExact() {

@@ -39,5 +39,15 @@ inline int iq4_xs_scale(uint16_t scales_h, const uint8_t* scales_l, int s) {
     return (((scales_l[s / 2] >> (4 * (s % 2))) & 0xF) | (((scales_h >> (2 * s)) & 3) << 4)) - 32;
 }
 
+// The sixteen 6-bit Q3_K scales minus 32 (sub-block s: low 4 bits in byte s, or the high nibble of byte
+// s−8 for s ≥ 8; high 2 bits at 2·(s/4) in byte 8 + s%4).
+inline void unpack_q3_k_scales(const uint8_t* packed, int8_t out[16]) {
+    for (int s = 0; s < 16; ++s) {
+        const int low = s < 8 ? (packed[s] & 0xF) : (packed[s - 8] >> 4);
+        const int high = (packed[8 + s % 4] >> (2 * (s / 4))) & 3;
+        out[s] = static_cast<int8_t>((low | (high << 4)) - 32);
+    }
+}
+
 }  // namespace
 }  // namespace chord

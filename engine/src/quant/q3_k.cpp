@@ -9,6 +9,7 @@
 #include "quant/formats.h"
 #include "quant/fp16.h"
 #include "quant/k_quant_search.h"
+#include "quant/x86_lanes.h"
 
 namespace chord {
 
@@ -97,24 +98,21 @@ void quantize_q3_k(const float* src, void* dst, int64_t n) {
     }
 }
 
-// ggml's scalar order: 8 lanes of int32 per super-block (lane = element % 8), scaled to float
-// per super-block and summed lane by lane at the end.
+// llama.cpp's x86 order (quant/x86_lanes.h): per super-block 8 int32 lanes of Σ (sc − 32)·q·qy, each
+// scaled into its own fused float sum by dy·d, the lanes reduced as hsum_float_8 at the end.
 float dot_q3_k_q8_k(const void* w, const void* a, int64_t n) {
     const BlockQ3_K* x = static_cast<const BlockQ3_K*>(w);
     const BlockQ8_K* y = static_cast<const BlockQ8_K*>(a);
-    float sums[8] = {};
+    float acc[kX86Lanes] = {};
     for (int64_t i = 0; i < n / kQK_K; ++i) {
-        int32_t lanes[8] = {};
+        int32_t lanes[kX86Lanes] = {};
         for (int e = 0; e < kQK_K; ++e) {
             const int scale = q3_scale_code(x[i].scales, e / 16) - 32;
-            lanes[e % 8] += scale * (y[i].qs[e] * q3_value(x[i], e));
+            lanes[x86_lane(e)] += scale * (y[i].qs[e] * q3_value(x[i], e));
         }
-        const float d = fp16_to_fp32(x[i].d) * y[i].d;
-        for (int l = 0; l < 8; ++l) sums[l] += d * static_cast<float>(lanes[l]);
+        x86_lanes_fma(y[i].d * fp16_to_fp32(x[i].d), lanes, acc);
     }
-    float sum = 0.0f;
-    for (float s : sums) sum += s;
-    return sum;
+    return x86_hsum8(acc);
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ void gemm_q4_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8Activa
                float* y);
 void gemm_q8_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8ActivationLayout& layout, const uint8_t* act,
                float* y);
-// dot(weight row, Q8_K activation row) of n elements for Q4_K, Q5_K, Q6_K and IQ4_XS weights, bit-identical
+// dot(weight row, Q8_K activation row) of n elements for Q3_K, Q4_K, Q5_K, Q6_K and IQ4_XS weights, bit-identical
 // to the type's scalar vec_dot; nullptr for other types.
 using RowDot = float (*)(const void* w, const void* act, int64_t n);
 RowDot k_quant_dot(TensorType type);

@@ -1,4 +1,4 @@
-// AVX2 dots of K-quant and IQ4_XS weight rows with Q8_K activation rows.
+// AVX2 dots of K-quant (Q3_K … Q6_K) and IQ4_XS weight rows with Q8_K activation rows.
 //
 // Integers: maddubs multiplies the unsigned weight codes (IQ4_XS: |w| with sign(a, w)) by the signed
 // activation bytes into 16-bit pairs that never saturate (≤ 63·127·2), madd multiplies those by the
@@ -129,6 +129,40 @@ float dot_q6_k(const void* w, const void* act, int64_t n) {
     return hsum8(acc);
 }
 
+// Q3_K: for half h, qs[32h + l] holds the 2 low bits of elements 128h + l, +32, +64, +96 (bits 0-1 … 6-7)
+// and bit b of hmask[l] the high bit of element 32b + l. Codes enter unsigned (value + 4 = low | high<<2)
+// and 4·a is taken off every 16-bit pair; sub-blocks of 16 as Q6_K.
+float dot_q3_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ3_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const __m256i m3 = _mm256_set1_epi8(3);
+    const __m256i one = _mm256_set1_epi8(1);
+    const __m256i m4 = _mm256_set1_epi8(4);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        int8_t scales[16];
+        unpack_q3_k_scales(x[i].scales, scales);
+        const __m256i hm = load(x[i].hmask);
+        __m256i sumi = _mm256_setzero_si256();
+        for (int h = 0; h < 2; ++h) {
+            const __m256i low2 = load(x[i].qs + 32 * h);
+            for (int c = 0; c < 4; ++c) {  // elements 128h + 32c …
+                const __m256i low = _mm256_and_si256(_mm256_srli_epi16(low2, 2 * c), m3);
+                const __m256i high = _mm256_and_si256(_mm256_srli_epi16(hm, 4 * h + c), one);
+                const __m256i q = _mm256_or_si256(low, _mm256_slli_epi16(high, 2));
+                const __m256i a = load(y[i].qs + 128 * h + 32 * c);
+                const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(q, a), _mm256_maddubs_epi16(m4, a));
+                // 16-bit lanes 0-7 are sub-block 8h + 2c, lanes 8-15 sub-block 8h + 2c + 1.
+                const int s = 8 * h + 2 * c;
+                const __m256i sc = _mm256_set_m128i(_mm_set1_epi16(scales[s + 1]), _mm_set1_epi16(scales[s]));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, sc));
+            }
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * f16(x[i].d)), _mm256_cvtepi32_ps(sumi), acc);
+    }
+    return hsum8(acc);
+}
+
 // IQ4_XS: sub-block s's indices are qs[16s…16s+15], element j in the low nibble, j+16 in the high one.
 float dot_iq4_xs(const void* w, const void* act, int64_t n) {
     const auto* x = static_cast<const BlockIQ4_XS*>(w);
@@ -155,6 +189,7 @@ float dot_iq4_xs(const void* w, const void* act, int64_t n) {
 
 RowDot k_quant_dot(TensorType type) {
     switch (type) {
+        case TensorType::Q3_K: return dot_q3_k;
         case TensorType::Q4_K: return dot_q4_k;
         case TensorType::Q5_K: return dot_q5_k;
         case TensorType::Q6_K: return dot_q6_k;

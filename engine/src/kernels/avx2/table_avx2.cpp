@@ -1,5 +1,5 @@
 // The AVX2+FMA kernel table: SIMD kernels for Q4_0, Q8_0, F16, BF16 and F32 weights (own activation
-// layouts) and row dots for Q4_K, Q5_K, Q6_K and IQ4_XS (Q8_K rows); other types go through the scalar
+// layouts) and row dots for Q3_K, Q4_K, Q5_K, Q6_K and IQ4_XS (Q8_K rows); other types go through the scalar
 // reference on plain rows.
 #include "kernels/avx2/avx2_kernels.h"
 #include "kernels/kernels.h"

@@ -1,4 +1,4 @@
-// AVX-512 dots of K-quant and IQ4_XS weight rows with Q8_K activation rows.
+// AVX-512 dots of K-quant (Q3_K … Q6_K) and IQ4_XS weight rows with Q8_K activation rows.
 //
 // Integers: maddubs multiplies the unsigned weight codes (IQ4_XS: |w|, with the activation's sign
 // flipped where w < 0) by the signed activation bytes into 16-bit pairs that never saturate
@@ -144,6 +144,39 @@ float dot_q6_k(const void* w, const void* act, int64_t n) {
     return hsum8(acc);
 }
 
+// Q3_K: for half h, qs[32h + l] holds the 2 low bits of elements 128h + l, +32, +64, +96 (bits 0-1 … 6-7)
+// and bit b of hmask[l] the high bit of element 32b + l. Codes enter unsigned (value + 4 = low | high<<2)
+// and 4·a is taken off every 16-bit pair; sub-blocks of 16 as Q6_K.
+float dot_q3_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ3_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const __m512i m4 = _mm512_set1_epi8(4);
+    alignas(64) static constexpr int16_t kEighths[32] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                                         2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3};
+    const __m512i eighths = _mm512_load_si512(kEighths);  // k/8 for int16 k
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        int8_t scales[16];
+        unpack_q3_k_scales(x[i].scales, scales);
+        const __m512i sc16 = _mm512_cvtepi8_epi16(_mm256_zextsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(scales))));
+        const __m512i hm = _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].hmask)));
+        __m512i sumi = _mm512_setzero_si512();
+        for (int h = 0; h < 2; ++h) {
+            const __m512i low2 = _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs + 32 * h)));
+            for (int c = 0; c < 2; ++c) {  // elements 128h + 64c …: two 32-element quarters
+                const int b = 4 * h + 2 * c;
+                const __m512i q = _mm512_or_si512(bits(low2, 4 * c, 4 * c + 2, 3), _mm512_slli_epi16(bits(hm, b, b + 1, 1), 2));
+                const __m512i a = _mm512_loadu_si512(y[i].qs + 128 * h + 64 * c);
+                const __m512i p = _mm512_sub_epi16(_mm512_maddubs_epi16(q, a), _mm512_maddubs_epi16(m4, a));
+                const __m512i idx = _mm512_add_epi16(_mm512_set1_epi16(static_cast<int16_t>(8 * h + 4 * c)), eighths);
+                sumi = _mm512_dpwssd_epi32(sumi, p, _mm512_permutexvar_epi16(idx, sc16));
+            }
+        }
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * f16(x[i].d)), _mm256_cvtepi32_ps(fold_lanes(sumi)), acc);
+    }
+    return hsum8(acc);
+}
+
 // IQ4_XS: sub-block s's 32 indices are qs[16s…16s+15] (element j low nibble, j+16 high). Two sub-blocks
 // per register: the 32 bytes are spread to 128-bit lanes [s, s, s+1, s+1] and the lanes' nibbles picked
 // low, high, low, high; a table lookup gives the signed levels.
@@ -179,6 +212,7 @@ float dot_iq4_xs(const void* w, const void* act, int64_t n) {
 
 RowDot k_quant_dot(TensorType type) {
     switch (type) {
+        case TensorType::Q3_K: return dot_q3_k;
         case TensorType::Q4_K: return dot_q4_k;
         case TensorType::Q5_K: return dot_q5_k;
         case TensorType::Q6_K: return dot_q6_k;

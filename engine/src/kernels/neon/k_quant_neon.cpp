@@ -1,4 +1,4 @@
-// NEON dots of K-quant and IQ4_XS weight rows with Q8_K activation rows, with SDOT (dotprod) or, on
+// NEON dots of K-quant (Q3_K … Q6_K) and IQ4_XS weight rows with Q8_K activation rows, with SDOT (dotprod) or, on
 // CPUs without it (Cortex-A53), widening multiplies and pairwise adds.
 //
 // Integers: weights become signed bytes (Q6_K: q − 32; IQ4_XS: table levels) and each 16-byte dot leaves
@@ -142,6 +142,39 @@ float dot_q6_k(const void* w, const void* act, int64_t n) {
     return acc.sum();
 }
 
+// Q3_K: for half h, qs[32h + l] holds the 2 low bits of elements 128h + l, +32, +64, +96 (bits 0-1 … 6-7)
+// and bit b of hmask[l] the high bit of element 32b + l; value = (low | high<<2) − 4. Sub-blocks of 16.
+template <typename D>
+float dot_q3_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ3_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const uint8x16_t m3 = vdupq_n_u8(3), one = vdupq_n_u8(1);
+    const int8x16_t four = vdupq_n_s8(4);
+    const int32x4_t zero = vdupq_n_s32(0);
+    Lanes8 acc;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        int8_t scales[16];
+        unpack_q3_k_scales(x[i].scales, scales);
+        const uint8x16_t hm[2] = {vld1q_u8(x[i].hmask), vld1q_u8(x[i].hmask + 16)};
+        int32x4_t ia = zero, ib = zero;
+        int32x4_t* lanes[2] = {&ia, &ib};
+        for (int h = 0; h < 2; ++h) {
+            const uint8x16_t low2[2] = {vld1q_u8(x[i].qs + 32 * h), vld1q_u8(x[i].qs + 32 * h + 16)};
+            for (int c = 0; c < 4; ++c) {  // elements 128h + 32c …
+                const int8_t* a = y[i].qs + 128 * h + 32 * c;
+                for (int k = 0; k < 2; ++k) {  // elements 16k … 16k+15 of the quarter
+                    const uint8x16_t low = vandq_u8(vshlq_u8(low2[k], vdupq_n_s8(static_cast<int8_t>(-2 * c))), m3);
+                    const uint8x16_t high = vandq_u8(vshlq_u8(hm[k], vdupq_n_s8(static_cast<int8_t>(-(4 * h + c)))), one);
+                    const int8x16_t q = vsubq_s8(s8(vorrq_u8(low, vshlq_n_u8(high, 2))), four);
+                    *lanes[k] = vmlaq_n_s32(*lanes[k], D::dot(zero, q, vld1q_s8(a + 16 * k)), scales[8 * h + 2 * c + k]);
+                }
+            }
+        }
+        acc.add(y[i].d * f16(x[i].d), ia, ib);
+    }
+    return acc.sum();
+}
+
 // IQ4_XS: sub-block s's indices are qs[16s…16s+15], element j in the low nibble, j+16 in the high one.
 template <typename D>
 float dot_iq4_xs(const void* w, const void* act, int64_t n) {
@@ -170,6 +203,7 @@ float dot_iq4_xs(const void* w, const void* act, int64_t n) {
 template <typename D>
 RowDot k_quant_dot(TensorType type) {
     switch (type) {
+        case TensorType::Q3_K: return dot_q3_k<D>;
         case TensorType::Q4_K: return dot_q4_k<D>;
         case TensorType::Q5_K: return dot_q5_k<D>;
         case TensorType::Q6_K: return dot_q6_k<D>;

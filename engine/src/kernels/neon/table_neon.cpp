@@ -1,5 +1,5 @@
 // The NEON kernel tables: SIMD kernels for Q4_0, Q8_0 (SDOT with dotprod, SMULL/SADALP without), F16,
-// BF16 and F32 weights, and row dots for Q4_K, Q5_K, Q6_K and IQ4_XS (same two variants); other types go
+// BF16 and F32 weights, and row dots for Q3_K, Q4_K, Q5_K, Q6_K and IQ4_XS (same two variants); other types go
 // through the scalar reference on plain rows.
 #include "kernels/cpu_features.h"
 #include "kernels/kernels.h"
