@@ -10,6 +10,7 @@
 #include "kernels/x86_intrinsics.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/k_quant_scales.h"
@@ -144,6 +145,20 @@ float dot_q6_k(const void* w, const void* act, int64_t n) {
     return hsum8(acc);
 }
 
+// The sixteen Q3_K scales minus 32 as int8, in registers (bytes written one by one and read back as a
+// vector would stall on store forwarding): low 4 bits are the nibbles of bytes 0-7 (s < 8: low, else
+// high nibble of byte s−8); high 2 bits of s are bits 2·(s/4) of byte 8 + s%4.
+__m128i q3_k_scales(const uint8_t* packed) {
+    int32_t top;
+    std::memcpy(&top, packed + 8, 4);
+    const __m128i m4 = _mm_set1_epi8(0x0F);
+    const __m128i lo = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(packed));
+    const __m128i low = _mm_unpacklo_epi64(_mm_and_si128(lo, m4), _mm_and_si128(_mm_srli_epi16(lo, 4), m4));
+    // Bytes 8-11 repeated in every 32-bit lane j (sub-blocks 4j…4j+3), shifted right by 2j.
+    const __m128i high = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32(top), _mm_setr_epi32(0, 2, 4, 6)), _mm_set1_epi8(3));
+    return _mm_sub_epi8(_mm_or_si128(low, _mm_slli_epi16(high, 4)), _mm_set1_epi8(32));
+}
+
 // Q3_K: for half h, qs[32h + l] holds the 2 low bits of elements 128h + l, +32, +64, +96 (bits 0-1 … 6-7)
 // and bit b of hmask[l] the high bit of element 32b + l. Codes enter unsigned (value + 4 = low | high<<2)
 // and 4·a is taken off every 16-bit pair; sub-blocks of 16 as Q6_K.
@@ -156,9 +171,7 @@ float dot_q3_k(const void* w, const void* act, int64_t n) {
     const __m512i eighths = _mm512_load_si512(kEighths);  // k/8 for int16 k
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / kQK_K; ++i) {
-        int8_t scales[16];
-        unpack_q3_k_scales(x[i].scales, scales);
-        const __m512i sc16 = _mm512_cvtepi8_epi16(_mm256_zextsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(scales))));
+        const __m512i sc16 = _mm512_cvtepi8_epi16(_mm256_zextsi128_si256(q3_k_scales(x[i].scales)));
         const __m512i hm = _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].hmask)));
         __m512i sumi = _mm512_setzero_si512();
         for (int h = 0; h < 2; ++h) {
