@@ -163,10 +163,11 @@ int run_kernel_bench(int argc, char** argv) {
                 const double us = best_us(*k, w, aligned, n_tokens, y.data(), o.repetitions);
                 if (level == SimdLevel::Scalar) scalar_us = us;
                 const double gbs = static_cast<double>(w.bytes()) / (us * 1e3);
+                char speedup[32] = "–";
+                if (scalar_us > 0.0) std::snprintf(speedup, sizeof speedup, "%.1f×", scalar_us / us);
                 std::printf("| %s | %s | %lld | %lld | %lld | %.1f | %.2f | %s |\n", std::string(tensor_type_name(type)).c_str(),
                             k->name, static_cast<long long>(o.n_in), static_cast<long long>(o.rows),
-                            static_cast<long long>(n_tokens), us, gbs,
-                            scalar_us > 0.0 ? (std::to_string(scalar_us / us).substr(0, 5) + "×").c_str() : "–");
+                            static_cast<long long>(n_tokens), us, gbs, speedup);
                 std::fflush(stdout);
             }
         }
