@@ -21,6 +21,7 @@
 
 #include "chord/generator.h"
 #include "chord/session.h"
+#include "chord/tokenizer.h"
 
 namespace chord {
 
@@ -32,6 +33,18 @@ class JinjaTemplate;
 struct ChatMessage {
     std::string role;  // "system", "user", "assistant" (templates may know others, e.g. "tool")
     std::string content;
+};
+
+// A rendered prompt and where its text came from. Control tokens written as text are recognised only
+// in the template's own text, never in message content: a user who types "<|im_end|>" or "</s>" gets
+// those characters, not the control token.
+struct RenderedPrompt {
+    std::string text;
+    std::vector<TextRange> content;  // byte ranges of message content in text, sorted and disjoint
+
+    std::vector<TextRange> template_ranges() const;  // the rest: the template's own text
+    // The template ranges of text[begin, end), relative to begin.
+    std::vector<TextRange> template_ranges(size_t begin, size_t end) const;
 };
 
 enum class ChatFormat { Jinja, ChatML, Llama2, Llama3, Mistral, Phi3, Gemma, Zephyr, Plain };
@@ -51,6 +64,9 @@ public:
     // The prompt text for these messages; add_generation_prompt opens the assistant's turn.
     // A Jinja template that raises (or exceeds its limits) is replaced by the fallback format, logged.
     std::string render(std::span<const ChatMessage> messages, bool add_generation_prompt) const;
+    // The same, with the ranges of message content marked (found by rendering the messages wrapped in
+    // private-use marker characters and placing what the markers enclose in the text above).
+    RenderedPrompt render_prompt(std::span<const ChatMessage> messages, bool add_generation_prompt) const;
     // The same without the fallback: nullopt when the Jinja template raises.
     std::optional<std::string> try_render(std::span<const ChatMessage> messages, bool add_generation_prompt) const;
 
@@ -134,6 +150,7 @@ private:
         std::vector<size_t> piece_ends;  // generated tokens: text length after each one (prompt pieces: empty)
         bool keep = false;               // BOS and system prompt: survive every context shift
         bool opaque = false;             // text unknown (the cache was shifted mid-reply): never reused
+        std::vector<TextRange> template_text;  // prompt pieces: where control tokens were parsed (in text)
     };
     struct Prefix {  // how much of the cache a prompt can keep
         size_t segments = 0;     // whole segments that match
@@ -142,7 +159,7 @@ private:
         size_t text_len = 0;
     };
     struct Plan {  // the prompt of a turn and the new segments it needs after the kept prefix
-        std::string prompt;
+        RenderedPrompt prompt;
         Prefix prefix;
         std::vector<Segment> segments;
         std::vector<TokenId> tokens;
@@ -151,13 +168,15 @@ private:
     ChatReply run_turn(const GenerationParams& params, const TokenCallback& on_text, const std::atomic<bool>* cancel);
     std::vector<ChatMessage> visible_messages() const;
     Plan make_plan() const;
-    Prefix reusable_prefix(const std::string& prompt) const;
+    Prefix reusable_prefix(const RenderedPrompt& prompt) const;
+    bool segment_matches(const Segment& s, const RenderedPrompt& prompt, size_t at) const;
     std::vector<size_t> message_boundaries(const std::vector<ChatMessage>& visible, const std::string& prompt,
                                            size_t& system_end) const;
-    std::vector<TokenId> tokenize_piece(const std::string& text, TokenId previous) const;
+    std::vector<TokenId> tokenize_piece(const std::string& text, const std::vector<TextRange>& template_text,
+                                        TokenId previous) const;
     bool drop_oldest_turn();
     void drop_cache_after(const Prefix& prefix);
-    bool shift_to_prompt(const std::string& prompt, ChatTurnStats& turn);
+    bool shift_to_prompt(const RenderedPrompt& prompt, ChatTurnStats& turn);
     int keep_tokens() const;
 
     Session& session_;
@@ -168,7 +187,6 @@ private:
     size_t first_visible_ = 0;  // messages_[first_visible_…] are in the rendered context
     std::vector<TokenId> cache_tokens_;
     std::vector<Segment> segments_;
-    std::shared_ptr<const Tokenizer> no_prefix_tokenizer_;  // SentencePiece text that continues a word
 };
 
 }  // namespace chord

@@ -4,6 +4,7 @@
 // template (or an explicit API flag) may carry <s>, </s>, <|im_start|> and the like.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,23 @@ struct Vocab {
     int size() const { return static_cast<int>(tokens.size()); }
 };
 
+// A byte range [begin, end) of a text given to Tokenizer::encode.
+struct TextRange {
+    size_t begin = 0;
+    size_t end = 0;
+    bool operator==(const TextRange&) const = default;
+};
+
+// How a text is tokenized. Control tokens written as text (<s>, <|im_end|>…) are recognised only where
+// the text comes from a chat template: everywhere with parse_special, or only inside special_ranges
+// (the template's own text in a prompt that also quotes messages, which are never parsed).
+struct EncodeOptions {
+    bool add_special = false;   // BOS (and EOS) as the vocabulary asks
+    bool parse_special = false;
+    std::span<const TextRange> special_ranges;  // used when !parse_special; a token must lie wholly inside one
+    bool continues_text = false;  // SentencePiece: the text continues earlier text, so no leading-space prefix
+};
+
 class Tokenizer {
 public:
     virtual ~Tokenizer() = default;
@@ -55,7 +73,13 @@ public:
     // (<s>, <|im_start|>…) written as text — only for template text, never for what a user typed.
     // User-defined tokens (a vocabulary's "added tokens", e.g. MPT's runs of spaces) are always
     // recognised, as llama.cpp and Hugging Face do; ids match llama.cpp's llama_tokenize.
-    virtual std::vector<TokenId> encode(std::string_view text, bool add_special, bool parse_special) const = 0;
+    std::vector<TokenId> encode(std::string_view text, bool add_special, bool parse_special) const {
+        EncodeOptions options;
+        options.add_special = add_special;
+        options.parse_special = parse_special;
+        return encode(text, options);
+    }
+    virtual std::vector<TokenId> encode(std::string_view text, const EncodeOptions& options) const = 0;
     // The bytes of one token as llama.cpp's token_to_piece prints them (byte tokens → their byte,
     // ▁ → space, control tokens → "" unless render_special).
     virtual std::string piece(TokenId id, bool render_special = false) const = 0;

@@ -28,12 +28,6 @@ bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(
 ChatSession::ChatSession(Session& session, ChatTemplate chat_template, ChatOptions options)
     : session_(session), template_(std::move(chat_template)), options_(options) {
     session_.truncate(0);
-    const Vocab& vocab = session_.model().tokenizer().vocab();
-    if (vocab.model == "llama" && vocab.add_space_prefix) {
-        Vocab continuing = vocab;
-        continuing.add_space_prefix = false;
-        no_prefix_tokenizer_ = Tokenizer::create(std::move(continuing));
-    }
 }
 
 void ChatSession::set_system_prompt(std::string text) { system_ = std::move(text); }
@@ -172,7 +166,7 @@ ChatReply ChatSession::run_turn(const GenerationParams& params, const TokenCallb
             size_t n_keep_segments = 0;
             while (n_keep_segments < segments_.size() && segments_[n_keep_segments].keep) ++n_keep_segments;
             segments_.resize(n_keep_segments);
-            segments_.push_back({0, {}, {}, false, true});
+            segments_.push_back({0, {}, {}, false, true, {}});
             reply_opaque = true;
             ++r.turn.shifts;
             r.turn.discarded_tokens += discard;

@@ -57,11 +57,19 @@ std::vector<size_t> ChatSession::message_boundaries(const std::vector<ChatMessag
     return ends;
 }
 
-ChatSession::Prefix ChatSession::reusable_prefix(const std::string& prompt) const {
+// A cached prompt piece can be kept when the prompt has the same text at `at` and that text came from
+// the template in the same places (so it would be tokenized into the same ids).
+bool ChatSession::segment_matches(const Segment& s, const RenderedPrompt& prompt, size_t at) const {
+    if (s.opaque || at + s.text.size() > prompt.text.size() || prompt.text.compare(at, s.text.size(), s.text) != 0)
+        return false;
+    return !s.piece_ends.empty() || prompt.template_ranges(at, at + s.text.size()) == s.template_text;
+}
+
+ChatSession::Prefix ChatSession::reusable_prefix(const RenderedPrompt& prompt) const {
     Prefix p;
     for (const Segment& s : segments_) {
         if (s.opaque) break;
-        if (prompt.compare(p.text_len, s.text.size(), s.text) == 0 && p.text_len + s.text.size() <= prompt.size()) {
+        if (segment_matches(s, prompt, p.text_len)) {
             ++p.segments;
             p.tokens += s.n_tokens;
             p.text_len += s.text.size();
@@ -69,7 +77,7 @@ ChatSession::Prefix ChatSession::reusable_prefix(const std::string& prompt) cons
         }
         // A generated segment can be kept token by token up to where the texts part.
         if (!s.piece_ends.empty()) {
-            const size_t same = common_prefix(s.text, std::string_view(prompt).substr(p.text_len));
+            const size_t same = common_prefix(s.text, std::string_view(prompt.text).substr(p.text_len));
             while (p.partial_tokens < s.n_tokens && s.piece_ends[static_cast<size_t>(p.partial_tokens)] <= same)
                 ++p.partial_tokens;
             if (p.partial_tokens > 0) {
@@ -103,38 +111,26 @@ int ChatSession::keep_tokens() const {
     return n;
 }
 
-std::vector<TokenId> ChatSession::tokenize_piece(const std::string& text, TokenId previous) const {
+std::vector<TokenId> ChatSession::tokenize_piece(const std::string& text, const std::vector<TextRange>& template_text,
+                                                 TokenId previous) const {
     const Tokenizer& tok = session_.model().tokenizer();
-    const Vocab& vocab = tok.vocab();
-    const bool parse_special = !template_.is_plain();  // template text carries control tokens; plain text never
+    EncodeOptions options;
+    options.special_ranges = template_text;  // control tokens only in the template's text, never in messages
     // SentencePiece puts a space before text that starts the input or follows a special token. Text that
-    // continues a word (after a generated token) must not get one: its first run is encoded without it.
-    if (previous < 0 || is_special(vocab, previous) || !vocab.add_space_prefix || vocab.model != "llama")
-        return tok.encode(text, false, parse_special);
-    size_t raw_end = text.size();
-    if (parse_special) {
-        for (TokenId id : tok.encode(text, false, true)) {
-            if (!is_special(vocab, id)) continue;
-            raw_end = std::min(raw_end, text.find(tok.piece(id, true)));
-            break;
-        }
-    }
-    std::vector<TokenId> ids = no_prefix_tokenizer_->encode(text.substr(0, raw_end), false, false);
-    if (raw_end < text.size()) {
-        const std::vector<TokenId> rest = tok.encode(text.substr(raw_end), false, parse_special);
-        ids.insert(ids.end(), rest.begin(), rest.end());
-    }
-    return ids;
+    // continues a word (after a generated token) must not get one.
+    options.continues_text = previous >= 0 && !is_special(tok.vocab(), previous);
+    return tok.encode(text, options);
 }
 
 ChatSession::Plan ChatSession::make_plan() const {
     Plan plan;
     const std::vector<ChatMessage> visible = visible_messages();
-    plan.prompt = template_.render(visible, true);
+    plan.prompt = template_.render_prompt(visible, true);
     plan.prefix = reusable_prefix(plan.prompt);
     // Something must be decoded to get the next token's logits: when the whole prompt is cached
     // (regenerating), give back the last segment.
-    if (plan.prefix.text_len == plan.prompt.size() && plan.prefix.tokens > 0) {
+    const std::string& text = plan.prompt.text;
+    if (plan.prefix.text_len == text.size() && plan.prefix.tokens > 0) {
         if (plan.prefix.partial_tokens > 0) {
             const Segment& s = segments_[plan.prefix.segments];
             plan.prefix.tokens -= plan.prefix.partial_tokens;
@@ -149,7 +145,7 @@ ChatSession::Plan ChatSession::make_plan() const {
     }
 
     size_t system_end = 0;
-    const std::vector<size_t> ends = message_boundaries(visible, plan.prompt, system_end);
+    const std::vector<size_t> ends = message_boundaries(visible, text, system_end);
     const Tokenizer& tok = session_.model().tokenizer();
     const Vocab& vocab = tok.vocab();
     TokenId previous = plan.prefix.tokens > 0 ? cache_tokens_[static_cast<size_t>(plan.prefix.tokens) - 1] : -1;
@@ -160,18 +156,19 @@ ChatSession::Plan ChatSession::make_plan() const {
     size_t pos = plan.prefix.text_len;
     if (plan.prefix.tokens == 0 && vocab.add_bos && vocab.bos >= 0) {
         const std::string bos_text = tok.piece(vocab.bos, true);
-        if (bos_text.empty() || plan.prompt.compare(0, bos_text.size(), bos_text) != 0) {
-            plan.segments.push_back({1, {}, {}, true, false});  // BOS the template did not write
+        if (bos_text.empty() || text.compare(0, bos_text.size(), bos_text) != 0) {
+            plan.segments.push_back({1, {}, {}, true, false, {}});  // BOS the template did not write
             plan.tokens.push_back(vocab.bos);
             previous = vocab.bos;
         }
     }
-    while (pos < plan.prompt.size()) {
+    while (pos < text.size()) {
         const auto next = std::upper_bound(ends.begin(), ends.end(), pos);
-        const size_t end = next == ends.end() ? plan.prompt.size() : *next;
+        const size_t end = next == ends.end() ? text.size() : *next;
         Segment s;
-        s.text = plan.prompt.substr(pos, end - pos);
-        const std::vector<TokenId> ids = tokenize_piece(s.text, previous);
+        s.text = text.substr(pos, end - pos);
+        s.template_text = plan.prompt.template_ranges(pos, end);
+        const std::vector<TokenId> ids = tokenize_piece(s.text, s.template_text, previous);
         s.n_tokens = static_cast<int>(ids.size());
         all_keep = all_keep && end <= system_end;
         s.keep = all_keep;
@@ -183,14 +180,12 @@ ChatSession::Plan ChatSession::make_plan() const {
     return plan;
 }
 
-bool ChatSession::shift_to_prompt(const std::string& prompt, ChatTurnStats& turn) {
+bool ChatSession::shift_to_prompt(const RenderedPrompt& prompt, ChatTurnStats& turn) {
     // Keep the segments the prompt starts with, then find the first later segment the prompt continues
     // with: everything between them (the dropped turns) leaves the cache, and what follows moves down.
     size_t kept = 0, kept_text = 0;
     int kept_tokens = 0;
-    while (kept < segments_.size() && !segments_[kept].opaque &&
-           prompt.compare(kept_text, segments_[kept].text.size(), segments_[kept].text) == 0 &&
-           kept_text + segments_[kept].text.size() <= prompt.size()) {
+    while (kept < segments_.size() && segment_matches(segments_[kept], prompt, kept_text)) {
         kept_text += segments_[kept].text.size();
         kept_tokens += segments_[kept].n_tokens;
         ++kept;
@@ -199,8 +194,7 @@ bool ChatSession::shift_to_prompt(const std::string& prompt, ChatTurnStats& turn
     for (size_t j = kept; j < segments_.size(); ++j) {
         const Segment& s = segments_[j];
         if (s.opaque) return false;
-        if (j > kept && !s.text.empty() && gap_tokens > 0 &&
-            prompt.compare(kept_text, s.text.size(), s.text) == 0) {
+        if (j > kept && !s.text.empty() && gap_tokens > 0 && segment_matches(s, prompt, kept_text)) {
             session_.shift(kept_tokens, gap_tokens);
             cache_tokens_.erase(cache_tokens_.begin() + kept_tokens, cache_tokens_.begin() + kept_tokens + gap_tokens);
             segments_.erase(segments_.begin() + static_cast<std::ptrdiff_t>(kept),

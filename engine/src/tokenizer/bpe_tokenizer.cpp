@@ -65,10 +65,10 @@ int BpeTokenizer::merge_rank(std::string_view left, std::string_view right, std:
     return it == ranks_.end() ? -1 : it->second;
 }
 
-std::vector<TokenId> BpeTokenizer::encode(std::string_view text, bool add_special, bool parse_special) const {
+std::vector<TokenId> BpeTokenizer::encode(std::string_view text, const EncodeOptions& options) const {
     std::vector<TokenId> out;
-    if (add_special && vocab_.add_bos && vocab_.bos >= 0) out.push_back(vocab_.bos);
-    for (const Fragment& fragment : table_.partition(text, parse_special)) {
+    if (options.add_special && vocab_.add_bos && vocab_.bos >= 0) out.push_back(vocab_.bos);
+    for (const Fragment& fragment : table_.partition(text, options)) {
         if (fragment.token >= 0) {
             out.push_back(fragment.token);
             continue;
@@ -78,7 +78,7 @@ std::vector<TokenId> BpeTokenizer::encode(std::string_view text, bool add_specia
             if (!word.empty()) encode_word(byte_level_encode(word), out);
         }
     }
-    if (add_special && vocab_.add_eos && vocab_.eos >= 0) out.push_back(vocab_.eos);
+    if (options.add_special && vocab_.add_eos && vocab_.eos >= 0) out.push_back(vocab_.eos);
     return out;
 }
 

@@ -42,12 +42,13 @@ SpmTokenizer::SpmTokenizer(Vocab vocab) : Tokenizer(std::move(vocab)), table_(vo
     }
 }
 
-std::vector<TokenId> SpmTokenizer::encode(std::string_view text, bool add_special, bool parse_special) const {
+std::vector<TokenId> SpmTokenizer::encode(std::string_view text, const EncodeOptions& options) const {
     std::vector<TokenId> out;
-    if (add_special && vocab_.add_bos && vocab_.bos >= 0) out.push_back(vocab_.bos);
+    if (options.add_special && vocab_.add_bos && vocab_.bos >= 0) out.push_back(vocab_.bos);
 
-    bool after_special = true;  // the start of the input counts as following a special token
-    for (const Fragment& fragment : table_.partition(text, parse_special)) {
+    // The start of the input counts as following a special token, unless it continues earlier text.
+    bool after_special = !options.continues_text;
+    for (const Fragment& fragment : table_.partition(text, options)) {
         if (fragment.token >= 0) {
             out.push_back(fragment.token);
             after_special = true;
@@ -60,7 +61,7 @@ std::vector<TokenId> SpmTokenizer::encode(std::string_view text, bool add_specia
         after_special = false;
     }
 
-    if (add_special && vocab_.add_eos && vocab_.eos >= 0) out.push_back(vocab_.eos);
+    if (options.add_special && vocab_.add_eos && vocab_.eos >= 0) out.push_back(vocab_.eos);
     return out;
 }
 

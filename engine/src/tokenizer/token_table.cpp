@@ -34,15 +34,25 @@ TokenId TokenTable::find(std::string_view text) const {
     return it == ids_.end() ? -1 : it->second;
 }
 
-std::vector<Fragment> TokenTable::partition(std::string_view text, bool parse_special) const {
+std::vector<Fragment> TokenTable::partition(std::string_view text, const EncodeOptions& options) const {
     std::vector<Fragment> fragments;
     if (text.empty()) return fragments;
     fragments.push_back({text, -1});
+    const bool some_ranges = !options.parse_special && !options.special_ranges.empty();
 
     std::vector<Fragment> next;
     for (TokenId special : specials_) {
-        if (!parse_special && vocab_->kinds[special] != TokenKind::UserDefined) continue;
+        const bool always = vocab_->kinds[special] == TokenKind::UserDefined;
+        if (!always && !options.parse_special && !some_ranges) continue;
         const std::string& needle = vocab_->tokens[special];
+        // A control token is taken only where the caller allows it: anywhere, or wholly inside a range.
+        auto allowed_at = [&](const Fragment& fragment, size_t match) {
+            if (always || options.parse_special) return true;
+            const size_t begin = static_cast<size_t>(fragment.text.data() - text.data()) + match;
+            const size_t end = begin + needle.size();
+            return std::any_of(options.special_ranges.begin(), options.special_ranges.end(),
+                               [&](const TextRange& r) { return r.begin <= begin && end <= r.end; });
+        };
         const uint8_t strip = vocab_->strip.empty() ? 0 : vocab_->strip[special];
         next.clear();
         bool found_any = false;
@@ -51,27 +61,28 @@ std::vector<Fragment> TokenTable::partition(std::string_view text, bool parse_sp
                 next.push_back(fragment);
                 continue;
             }
-            std::string_view rest = fragment.text;
-            size_t match = rest.find(needle);
-            if (match == std::string_view::npos) {
-                next.push_back(fragment);
-                continue;
-            }
-            found_any = true;
+            const std::string_view whole = fragment.text;
+            size_t consumed = 0;  // whole[0, consumed) is already in `next`
+            size_t match = whole.find(needle);
             while (match != std::string_view::npos) {
-                std::string_view left = rest.substr(0, match);
+                if (!allowed_at(fragment, match)) {
+                    match = whole.find(needle, match + 1);
+                    continue;
+                }
+                found_any = true;
+                std::string_view left = whole.substr(consumed, match - consumed);
                 if (strip & Vocab::StripLeft) {
                     while (!left.empty() && is_c_space(left.back())) left.remove_suffix(1);
                 }
                 if (!left.empty()) next.push_back({left, -1});
                 next.push_back({{}, special});
-                rest = rest.substr(match + needle.size());
+                consumed = match + needle.size();
                 if (strip & Vocab::StripRight) {
-                    while (!rest.empty() && is_c_space(rest.front())) rest.remove_prefix(1);
+                    while (consumed < whole.size() && is_c_space(whole[consumed])) ++consumed;
                 }
-                match = rest.find(needle);
+                match = whole.find(needle, consumed);
             }
-            if (!rest.empty()) next.push_back({rest, -1});
+            if (consumed < whole.size()) next.push_back({whole.substr(consumed), -1});
         }
         if (found_any) fragments.swap(next);
     }

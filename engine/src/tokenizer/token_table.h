@@ -24,8 +24,9 @@ public:
 
     // Splits text at special tokens, longest first. User-defined tokens are always recognised
     // (they are ordinary "added tokens" such as runs of spaces); control and unknown tokens only
-    // when parse_special (template text, never what a user typed).
-    std::vector<Fragment> partition(std::string_view text, bool parse_special) const;
+    // with options.parse_special, or inside one of options.special_ranges (template text, never what
+    // a user typed).
+    std::vector<Fragment> partition(std::string_view text, const EncodeOptions& options) const;
 
 private:
     struct Hash {

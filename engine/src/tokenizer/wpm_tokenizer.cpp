@@ -73,17 +73,17 @@ void WpmTokenizer::encode_word(const std::string& word, std::vector<TokenId>& ou
     if (out.size() == before) out.push_back(vocab_.unk);
 }
 
-std::vector<TokenId> WpmTokenizer::encode(std::string_view text, bool add_special, bool parse_special) const {
+std::vector<TokenId> WpmTokenizer::encode(std::string_view text, const EncodeOptions& options) const {
     std::vector<TokenId> out;
-    if (add_special && vocab_.add_bos && vocab_.bos >= 0) out.push_back(vocab_.bos);
-    for (const Fragment& fragment : table_.partition(text, parse_special)) {
+    if (options.add_special && vocab_.add_bos && vocab_.bos >= 0) out.push_back(vocab_.bos);
+    for (const Fragment& fragment : table_.partition(text, options)) {
         if (fragment.token >= 0) {
             out.push_back(fragment.token);
             continue;
         }
         for (const std::string& word : words_of(fragment.text)) encode_word(word, out);
     }
-    if (add_special && vocab_.add_sep && vocab_.sep >= 0) out.push_back(vocab_.sep);
+    if (options.add_special && vocab_.add_sep && vocab_.sep >= 0) out.push_back(vocab_.sep);
     return out;
 }
 

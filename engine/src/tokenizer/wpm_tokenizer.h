@@ -12,7 +12,8 @@ class WpmTokenizer final : public Tokenizer {
 public:
     explicit WpmTokenizer(Vocab vocab);
 
-    std::vector<TokenId> encode(std::string_view text, bool add_special, bool parse_special) const override;
+    using Tokenizer::encode;
+    std::vector<TokenId> encode(std::string_view text, const EncodeOptions& options) const override;
     std::string piece(TokenId id, bool render_special = false) const override;
 
 private:
