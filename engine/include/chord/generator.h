@@ -51,12 +51,24 @@ struct GenerationResult {
 // Return false to stop.
 using TokenCallback = std::function<bool(std::string_view text, TokenId id)>;
 
+// What a caller that keeps its own record of the cache (ChatSession) plugs into the one generation loop.
+struct GenerationHooks {
+    std::span<const TokenId> history;  // tokens before the prompt that repetition penalties see
+    // The context is full and another token is to be decoded: make room (e.g. shift the cache) and
+    // return true, or return false to stop with ContextFull. Unset: stop.
+    std::function<bool()> on_context_full;
+    std::function<void(TokenId)> on_decoded;  // a generated token is now in the cache
+};
+
 class Generator {
 public:
     explicit Generator(Session& session) : session_(session) {}
-    // Appends prompt tokens at the session's position, then generates.
+    // Appends prompt tokens at the session's position (processed in batches, cancellable between
+    // them), then samples and decodes one token at a time. With an empty prompt it continues from the
+    // session's last logits. A prompt cancelled part way leaves the finished batches in the session.
     GenerationResult generate(std::span<const TokenId> prompt, const GenerationParams& params,
-                              const TokenCallback& on_text = {}, const std::atomic<bool>* cancel = nullptr);
+                              const TokenCallback& on_text = {}, const std::atomic<bool>* cancel = nullptr,
+                              const GenerationHooks& hooks = {});
 
 private:
     Session& session_;

@@ -1,7 +1,8 @@
 // ChatSession: one turn = plan the prompt (drop the oldest turns if the context is short), keep the
-// cached prefix, process the new tokens, then sample → decode one token at a time, streaming text,
-// until an end-of-generation token, a stop string, max_tokens or cancellation. A reply that fills the
-// context shifts it (Shift policy) as llama.cpp does: keep the first tokens, drop half of the rest.
+// cached prefix, then let Generator (the one sampling/stop/cancel loop) process the new tokens and
+// stream the reply, until an end-of-generation token, a stop string, max_tokens or cancellation. A
+// reply that fills the context shifts it (Shift policy) as llama.cpp does: keep the first tokens, drop
+// half of the rest.
 #include <algorithm>
 #include <chrono>
 
@@ -11,8 +12,6 @@
 #include "chord/chat.h"
 #include "chord/error.h"
 #include "chord/model.h"
-#include "chord/sampler.h"
-#include "runtime/stop_strings.h"
 
 namespace chord {
 
@@ -20,8 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
 
 }  // namespace
 
@@ -95,100 +92,66 @@ ChatReply ChatSession::run_turn(const GenerationParams& params, const TokenCallb
                                 "message, but the context holds {}: shorten the message or raise the context size",
                                 needed, n_ctx));
 
-    // 2. Keep the cached prefix, process the rest.
+    // 2. Keep the cached prefix; the one generation loop processes the rest and streams the reply,
+    //    while the hooks keep the cache's record (its ids and segments) in step with the session.
     drop_cache_after(plan.prefix);
     r.turn.reused_tokens = plan.prefix.tokens;
-    std::span<const float> logits;
-    try {
-        logits = session_.decode(plan.tokens, cancel);
-    } catch (const Error& e) {
-        if (e.kind() != ErrorKind::Cancelled) throw;
-        // Batches already done are dropped too, so the cache stays exactly its segments.
-        session_.truncate(static_cast<int>(cache_tokens_.size()));
-        stats.stop_reason = StopReason::Cancelled;
-        stats.prompt_seconds = seconds_since(start);
-        return r;
-    }
-    cache_tokens_.insert(cache_tokens_.end(), plan.tokens.begin(), plan.tokens.end());
-    for (Segment& s : plan.segments) segments_.push_back(std::move(s));
-    stats.prompt_tokens = r.turn.prompt_tokens = static_cast<int>(plan.tokens.size());
-    stats.prompt_seconds = seconds_since(start);
-
-    // 3. The reply.
     const Tokenizer& tok = session_.model().tokenizer();
-    Sampler sampler(params.sampling);
-    for (TokenId t : cache_tokens_) sampler.accept(t);
-    StreamingDetokenizer detok(tok);
-    StopStringFilter stops(params.stop_strings);
+    const double plan_seconds = seconds_since(start);
     Segment generated;
     bool reply_opaque = false;  // a shift happened mid-reply: its cached text is no longer known
-    bool keep_going = true;
-    auto emit = [&](const std::string& text, TokenId id) {
-        if (text.empty()) return;
-        r.text += text;
-        if (on_text && !on_text(text, id)) keep_going = false;
+    bool prompt_in_cache = false;
+    auto commit_prompt = [&] {  // the prompt is in the session: record its ids and segments
+        if (prompt_in_cache) return;
+        cache_tokens_.insert(cache_tokens_.end(), plan.tokens.begin(), plan.tokens.end());
+        for (Segment& s : plan.segments) segments_.push_back(std::move(s));
+        prompt_in_cache = true;
     };
-    const auto gen_start = Clock::now();
-    stats.stop_reason = StopReason::MaxTokens;
-    for (int i = 0; i < params.max_tokens; ++i) {
-        if (cancelled(cancel)) {
-            stats.stop_reason = StopReason::Cancelled;
-            break;
-        }
-        const TokenId id = sampler.sample(logits);
-        sampler.accept(id);
-        r.tokens.push_back(id);
-        if (i == 0) stats.time_to_first_token = seconds_since(start);
-        ++stats.generated_tokens;
-        if (params.stop_at_eog && tok.is_eog(id)) {
-            stats.stop_reason = StopReason::EndOfGeneration;
-            break;
-        }
-        emit(stops.push(detok.push(id)), id);
-        if (stops.stopped()) {
-            stats.stop_reason = StopReason::StopString;
-            break;
-        }
-        if (!keep_going) {
-            stats.stop_reason = StopReason::Cancelled;
-            break;
-        }
-        if (i + 1 == params.max_tokens) break;
-        if (session_.n_past() >= n_ctx) {
-            const int keep = keep_tokens();
-            const int discard = (session_.n_past() - keep) / 2;
-            if (options_.policy != ContextPolicy::Shift || discard <= 0) {
-                stats.stop_reason = StopReason::ContextFull;
-                break;
-            }
-            session_.shift(keep, discard);
-            cache_tokens_.erase(cache_tokens_.begin() + keep, cache_tokens_.begin() + keep + discard);
-            size_t n_keep_segments = 0;
-            while (n_keep_segments < segments_.size() && segments_[n_keep_segments].keep) ++n_keep_segments;
-            segments_.resize(n_keep_segments);
-            segments_.push_back({0, {}, {}, false, true, {}});
-            reply_opaque = true;
-            ++r.turn.shifts;
-            r.turn.discarded_tokens += discard;
-            spdlog::debug("context full: shifted out {} tokens after the first {}", discard, keep);
-        }
-        try {
-            const TokenId next[] = {id};
-            logits = session_.decode(next, cancel);
-        } catch (const Error& e) {
-            if (e.kind() != ErrorKind::Cancelled) throw;
-            stats.stop_reason = StopReason::Cancelled;
-            break;
-        }
+    GenerationHooks hooks;
+    hooks.history = cache_tokens_;  // read before the vector changes
+    hooks.on_context_full = [&] {
+        commit_prompt();
+        // As llama.cpp: keep the first tokens (BOS, system prompt), drop half of the rest.
+        const int keep = keep_tokens();
+        const int discard = (session_.n_past() - keep) / 2;
+        if (options_.policy != ContextPolicy::Shift || discard <= 0) return false;
+        session_.shift(keep, discard);
+        cache_tokens_.erase(cache_tokens_.begin() + keep, cache_tokens_.begin() + keep + discard);
+        size_t n_keep_segments = 0;
+        while (n_keep_segments < segments_.size() && segments_[n_keep_segments].keep) ++n_keep_segments;
+        segments_.resize(n_keep_segments);
+        segments_.push_back({0, {}, {}, false, true, {}});
+        reply_opaque = true;
+        ++r.turn.shifts;
+        r.turn.discarded_tokens += discard;
+        spdlog::debug("context full: shifted out {} tokens after the first {}", discard, keep);
+        return true;
+    };
+    hooks.on_decoded = [&](TokenId id) {
+        commit_prompt();
         cache_tokens_.push_back(id);
         ++generated.n_tokens;
         // The text the reply shows (control tokens render as nothing), so the next prompt, which quotes
         // the reply, matches it token by token.
         generated.text += tok.piece(id, false);
         generated.piece_ends.push_back(generated.text.size());
+    };
+
+    Generator generator(session_);
+    GenerationResult result = generator.generate(plan.tokens, params, on_text, cancel, hooks);
+    r.text = std::move(result.text);
+    r.tokens = std::move(result.tokens);
+    stats = result.stats;
+    stats.prompt_seconds += plan_seconds;
+    if (!r.tokens.empty()) stats.time_to_first_token += plan_seconds;
+    if (stats.stop_reason == StopReason::Cancelled && stats.prompt_tokens == 0) {
+        // Cancelled during the prompt: batches already done are dropped too, so the cache stays exactly
+        // its segments and the conversation is as before.
+        session_.truncate(static_cast<int>(cache_tokens_.size()));
+        return r;
     }
-    if (stats.stop_reason != StopReason::StopString) emit(stops.push(detok.flush()) + stops.flush(), -1);
-    stats.generation_seconds = seconds_since(gen_start);
+    commit_prompt();
+    r.turn.prompt_tokens = stats.prompt_tokens;
 
     if (reply_opaque) {
         segments_.back().n_tokens = static_cast<int>(cache_tokens_.size()) - keep_tokens();

@@ -38,11 +38,13 @@ std::vector<std::pair<TokenId, float>> top_k(std::span<const float> logits, int 
 }  // namespace
 
 GenerationResult Generator::generate(std::span<const TokenId> prompt, const GenerationParams& params,
-                                     const TokenCallback& on_text, const std::atomic<bool>* cancel) {
+                                     const TokenCallback& on_text, const std::atomic<bool>* cancel,
+                                     const GenerationHooks& hooks) {
     GenerationResult result;
     GenerationStats& stats = result.stats;
     const Tokenizer& tok = session_.model().tokenizer();
     Sampler sampler(params.sampling);
+    for (TokenId t : hooks.history) sampler.accept(t);
     for (TokenId t : prompt) sampler.accept(t);
     StreamingDetokenizer detok(tok);
     StopStringFilter stops(params.stop_strings);
@@ -96,7 +98,7 @@ GenerationResult Generator::generate(std::span<const TokenId> prompt, const Gene
             break;
         }
         if (i + 1 == params.max_tokens) break;
-        if (session_.n_past() >= session_.n_ctx()) {
+        if (session_.n_past() >= session_.n_ctx() && !(hooks.on_context_full && hooks.on_context_full())) {
             stats.stop_reason = StopReason::ContextFull;
             break;
         }
@@ -108,6 +110,7 @@ GenerationResult Generator::generate(std::span<const TokenId> prompt, const Gene
             stats.stop_reason = StopReason::Cancelled;
             break;
         }
+        if (hooks.on_decoded) hooks.on_decoded(id);
     }
     if (stats.stop_reason != StopReason::StopString) emit(stops.push(detok.flush()) + stops.flush(), -1);
     stats.generation_seconds = seconds_since(gen_start);
