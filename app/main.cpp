@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
     QGuiApplication::setOrganizationName(QStringLiteral("chord"));
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Chord"));
     QGuiApplication::setApplicationVersion(QStringLiteral(CHORD_APP_VERSION));
+    // The installed launcher's id (installers/linux/org.chordapp.Chord.desktop): Wayland compositors and
+    // docks match windows to the launcher, its icon and name, by this.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.chordapp.Chord"));
     QQuickStyle::setStyle(QStringLiteral("Basic"));
 
     const chord::app::CommandLine cl = chord::app::parseCommandLine(app);
