@@ -182,7 +182,7 @@ Dialog {
                     Layout.columnSpan: 2
                     Layout.fillWidth: true
                     visible: !picker.candidate.error && picker.candidate.path !== undefined
-                    text: picker.candidate.hasChatTemplate ? qsTr("Has a chat template.")
+                    text: picker.candidate.hasChatTemplate ? qsTr("Has a chat template: runs in chat mode (messages with roles).")
                                                            : qsTr("No chat template: runs in plain completion mode (it continues your text).")
                     color: Theme.mutedText
                     wrapMode: Text.Wrap

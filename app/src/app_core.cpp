@@ -21,6 +21,8 @@ AppCore::AppCore(const Paths& paths, QObject* parent) : QObject(parent), paths_(
     settings_ = paths.settingsFile.isEmpty() ? std::make_unique<AppSettings>()
                                              : std::make_unique<AppSettings>(paths.settingsFile);
     store_ = std::make_unique<ChatStore>(paths.database.isEmpty() ? ChatStore::defaultPath() : paths.database);
+    // One instance runs (SingleInstance), so a reply still marked streaming was cut off last time.
+    if (const int n = store_->markInterruptedReplies()) spdlog::info("{} interrupted replies marked", n);
     conversations_ = std::make_unique<ConversationListModel>(*store_);
     messages_ = std::make_unique<MessageModel>();
     monitor_ = std::make_unique<SystemMonitor>();

@@ -52,6 +52,13 @@ ChatController::ChatController(ChatStore& store, ConversationListModel& conversa
     if (conversations_.rowCount() > 0) openConversation(conversations_.idAt(0));
 }
 
+ChatController::~ChatController() {
+    if (!generating()) return;
+    // The app closes mid-reply: what streamed so far is kept and marked, as after a crash.
+    worker_.requestStop();
+    store_.updateMessage(activeMessageId_, streamingText_, MessageRecord::State::Interrupted, ChatStore::interruptedNote());
+}
+
 QString ChatController::title() const { return store_.conversation(conversationId_).title; }
 
 QString ChatController::systemPrompt() const { return store_.conversation(conversationId_).systemPrompt; }
@@ -164,6 +171,7 @@ bool ChatController::startReply() {
     request.id = worker_.issueRequestId();
     request.maxTokens = settings_.maxTokens();
     request.sampling = settings_.samplerParams();
+    request.stopAtEndOfGeneration = stopAtEndOfGeneration_;
     activeRequest_ = request.id;
     activeMessageId_ = reply.id;
     activeConversationId_ = conversationId_;

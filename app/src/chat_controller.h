@@ -34,6 +34,7 @@ public:
 
     ChatController(ChatStore& store, ConversationListModel& conversations, MessageModel& messages,
                    EngineWorker& worker, AppSettings& settings, ModelController& models, QObject* parent = nullptr);
+    ~ChatController() override;  // a reply still streaming is saved as Interrupted
 
     qint64 conversationId() const { return conversationId_; }
     QString title() const;
@@ -57,6 +58,8 @@ public:
     Q_INVOKABLE bool exportConversation(const QString& pathOrUrl);
     Q_INVOKABLE QString suggestedExportName(const QString& extension) const;
     Q_INVOKABLE void dismissError();
+    // Benchmarks: replies run to the maximum length, past end-of-generation tokens (chord --bench-generate).
+    void setStopAtEndOfGeneration(bool stop) { stopAtEndOfGeneration_ = stop; }
 
 signals:
     void conversationChanged();
@@ -90,6 +93,7 @@ private:
     bool unsaved_ = false;
     QTimer saveTimer_;
     QString errorMessage_;
+    bool stopAtEndOfGeneration_ = true;
 };
 
 }  // namespace chord::app

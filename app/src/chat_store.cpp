@@ -285,4 +285,18 @@ bool ChatStore::deleteMessagesFrom(qint64 messageId) {
     return tx.active() && logged(q, q.exec()) && tx.commit();
 }
 
+int ChatStore::markInterruptedReplies() {
+    WriteTransaction tx(db_);
+    QSqlQuery q(db_);
+    q.prepare(QStringLiteral("UPDATE messages SET state = ?, stats = ? WHERE state = ?"));
+    q.addBindValue(static_cast<int>(MessageRecord::State::Interrupted));
+    q.addBindValue(interruptedNote());
+    q.addBindValue(static_cast<int>(MessageRecord::State::Streaming));
+    if (!tx.active() || !logged(q, q.exec())) return 0;
+    const int n = q.numRowsAffected();
+    return tx.commit() ? n : 0;
+}
+
+QString ChatStore::interruptedNote() { return QStringLiteral("interrupted: Chord closed before this reply ended"); }
+
 }  // namespace chord::app

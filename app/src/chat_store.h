@@ -20,7 +20,8 @@ struct ConversationRecord {
 
 struct MessageRecord {
     enum class Role { User = 0, Assistant = 1 };
-    enum class State { Complete = 0, Streaming = 1, Stopped = 2, Failed = 3 };
+    // Interrupted: the app closed or was killed while the reply streamed (found at the next start).
+    enum class State { Complete = 0, Streaming = 1, Stopped = 2, Failed = 3, Interrupted = 4 };
     qint64 id = 0;
     qint64 conversationId = 0;
     Role role = Role::User;
@@ -60,6 +61,10 @@ public:
                        const QString& stats = {});
     // Deletes the message and every later one of its conversation (regenerate, edit-and-resend).
     bool deleteMessagesFrom(qint64 messageId);
+    // Marks every reply still Streaming as Interrupted (the app calls it at start, when no reply of its
+    // own streams: one that does was cut off by a crash, a kill or a close mid-reply). Returns how many.
+    int markInterruptedReplies();
+    static QString interruptedNote();  // the stats text of such a reply
 
 private:
     void migrate();

@@ -30,12 +30,14 @@ struct GenerationRequest {
     QList<ChatTurn> turns;  // oldest first; the last one is what the reply answers or continues
     int maxTokens = 256;
     chord::SamplerParams sampling;
+    bool stopAtEndOfGeneration = true;  // false: exactly maxTokens (benchmarks)
 };
 
 struct GenerationReport {
     quint64 id = 0;
     QString text;             // the whole reply
     int promptTokens = 0;     // tokens processed for the prompt (after KV reuse)
+    int reusedTokens = 0;     // tokens of the prompt kept in the KV cache from earlier requests
     int generatedTokens = 0;
     double promptTokensPerSecond = 0.0;
     double generationTokensPerSecond = 0.0;
@@ -65,8 +67,9 @@ struct ModelSummary {
     int trainedContext = 0;
     int contextSize = 0;  // the session's context
     int threads = 0;
-    bool hasChatTemplate = false;
-    QString promptMode;   // shown to the user: "plain completion mode", …
+    bool hasChatTemplate = false;  // false: plain completion mode
+    QString chatFormat;   // the engine's chat format name ("jinja", "chatml", …); empty in plain mode
+    QString promptMode;   // shown to the user: "Plain completion mode: …", "Chat mode: …"
 };
 
 QString describeEngineError(const std::exception& error);

@@ -2,10 +2,9 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <algorithm>
-#include <span>
 #include <spdlog/spdlog.h>
 
+#include "chord/chat.h"
 #include "chord/error.h"
 #include "chord/generator.h"
 #include "chord/model.h"
@@ -16,7 +15,8 @@ namespace chord::app {
 
 namespace {
 
-ModelSummary summarize(const chord::Model& model, const chord::Session& session, const QString& path) {
+ModelSummary summarize(const chord::Model& model, const chord::Session& session, const chord::ChatTemplate& chat,
+                       const QString& path) {
     const chord::ModelInfo& info = model.info();
     ModelSummary s;
     s.path = path;
@@ -28,16 +28,10 @@ ModelSummary summarize(const chord::Model& model, const chord::Session& session,
     s.trainedContext = info.context_length;
     s.contextSize = session.n_ctx();
     s.threads = session.n_threads();
-    s.hasChatTemplate = !info.chat_template.empty();
-    s.promptMode = PromptBuilder(s.hasChatTemplate).modeDescription();
+    s.hasChatTemplate = !chat.is_plain();
+    s.chatFormat = s.hasChatTemplate ? QString::fromLatin1(chord::chat_format_name(chat.format())) : QString();
+    s.promptMode = PromptBuilder::modeDescription(chat.is_plain(), s.chatFormat);
     return s;
-}
-
-size_t commonPrefix(const std::vector<chord::TokenId>& a, const std::vector<chord::TokenId>& b) {
-    const size_t n = std::min(a.size(), b.size());
-    size_t i = 0;
-    while (i < n && a[i] == b[i]) ++i;
-    return i;
 }
 
 }  // namespace
@@ -122,15 +116,17 @@ void EngineWorker::loadModel(quint64 requestId, const EngineConfig& config) {
             config.flashAttention ? chord::AttentionBackend::Flash : chord::AttentionBackend::Standard;
         auto session = std::make_unique<chord::Session>(model, sessionOptions);
 
+        auto chat = std::make_unique<chord::ChatSession>(*session, chord::ChatTemplate::for_model(*model));
+
         // Only a fully loaded model replaces the current one: a failed load leaves the app as it was.
+        chat_.reset();
         session_.reset();
         model_ = std::move(model);
         session_ = std::move(session);
-        cachedTokens_.clear();
+        chat_ = std::move(chat);
         pendingAttention_.store(-1);
-        modelHasTemplate_ = !model_->info().chat_template.empty();
         emit loadProgress(requestId, 1.0);
-        emit modelLoaded(requestId, summarize(*model_, *session_, config.modelPath));
+        emit modelLoaded(requestId, summarize(*model_, *session_, chat_->chat_template(), config.modelPath));
         publishMemory();
         spdlog::info("model loaded: {} ({} context, {} threads)", model_->info().name, session_->n_ctx(),
                      session_->n_threads());
@@ -150,24 +146,10 @@ void EngineWorker::loadModel(quint64 requestId, const EngineConfig& config) {
 }
 
 void EngineWorker::unloadModel() {
+    chat_.reset();
     session_.reset();
     model_.reset();
-    cachedTokens_.clear();
     emit modelUnloaded();
-}
-
-// Keeps the prompt's end when it does not fit: the newest text matters most in a continuation.
-std::vector<chord::TokenId> EngineWorker::fitToContext(std::vector<chord::TokenId> tokens, int maxTokens) const {
-    const int nCtx = session_->n_ctx();
-    const int reserve = std::clamp(maxTokens, 1, nCtx / 2);
-    const size_t budget = static_cast<size_t>(nCtx - reserve);
-    if (tokens.size() <= budget) return tokens;
-    const chord::TokenId bos = model_->tokenizer().vocab().bos;
-    const bool keepBos = !tokens.empty() && tokens.front() == bos;
-    std::vector<chord::TokenId> fitted;
-    if (keepBos) fitted.push_back(bos);
-    fitted.insert(fitted.end(), tokens.end() - static_cast<std::ptrdiff_t>(budget - fitted.size()), tokens.end());
-    return fitted;
 }
 
 void EngineWorker::generate(const GenerationRequest& request) {
@@ -186,25 +168,19 @@ void EngineWorker::generate(const GenerationRequest& request) {
     emit generationStarted(request.id);
     applyPendingAttention();
 
-    std::vector<chord::TokenId> prompt;
     try {
-        const BuiltPrompt built = PromptBuilder(modelHasTemplate_).build(request.systemPrompt, request.turns);
-        prompt = fitToContext(model_->tokenizer().encode(built.text, built.addSpecial, built.parseSpecial),
-                              request.maxTokens);
-        if (prompt.empty()) {
+        const ChatPrompt prompt = PromptBuilder(chat_->chat_template().is_plain()).build(request.systemPrompt, request.turns);
+        if (prompt.messages.empty()) {
             emit generationFailed(request.id, QStringLiteral("There is nothing to continue: write a message first."));
             return;
         }
-        // Reuse the K/V of the longest prefix the session already holds; at least one token is decoded
-        // so the generator has logits to sample from.
-        size_t reuse = std::min(commonPrefix(cachedTokens_, prompt), static_cast<size_t>(session_->n_past()));
-        if (reuse == prompt.size()) --reuse;
-        session_->truncate(static_cast<int>(reuse));
-        cachedTokens_.resize(reuse);
+        chat_->set_system_prompt(prompt.systemPrompt);
+        chat_->set_messages(prompt.messages);
 
         chord::GenerationParams params;
         params.max_tokens = request.maxTokens;
         params.sampling = request.sampling;
+        params.stop_at_eog = request.stopAtEndOfGeneration;
 
         QByteArray pending;
         QElapsedTimer sinceFlush;
@@ -225,48 +201,33 @@ void EngineWorker::generate(const GenerationRequest& request) {
             return !cancel_.load();
         };
 
-        chord::Generator generator(*session_);
-        const std::span<const chord::TokenId> fresh(prompt.data() + reuse, prompt.size() - reuse);
-        const chord::GenerationResult result = generator.generate(fresh, params, onText, &cancel_);
+        // Only the text that changed since the last request is processed; cancel_ also stops the
+        // prompt between batches.
+        const chord::ChatReply reply = chat_->reply(params, onText, &cancel_);
         flush();
-
-        std::vector<chord::TokenId> all = prompt;
-        all.insert(all.end(), result.tokens.begin(), result.tokens.end());
-        all.resize(std::min(all.size(), static_cast<size_t>(session_->n_past())));
-        cachedTokens_ = std::move(all);
 
         GenerationReport report;
         report.id = request.id;
-        report.text = QString::fromStdString(result.text);
-        report.promptTokens = result.stats.prompt_tokens;
-        report.generatedTokens = result.stats.generated_tokens;
-        report.promptTokensPerSecond = result.stats.prompt_tokens_per_second();
-        report.generationTokensPerSecond = result.stats.generation_tokens_per_second();
-        report.timeToFirstToken = result.stats.time_to_first_token;
-        report.stopReason = QString::fromLatin1(chord::stop_reason_name(result.stats.stop_reason));
-        report.cancelled = result.stats.stop_reason == chord::StopReason::Cancelled;
-        spdlog::info("generated {} tokens at {:.1f} tok/s (prompt {} at {:.1f} tok/s), stop: {}",
+        report.text = QString::fromStdString(reply.text);
+        report.promptTokens = reply.stats.prompt_tokens;
+        report.reusedTokens = reply.turn.reused_tokens;
+        report.generatedTokens = reply.stats.generated_tokens;
+        report.promptTokensPerSecond = reply.stats.prompt_tokens_per_second();
+        report.generationTokensPerSecond = reply.stats.generation_tokens_per_second();
+        report.timeToFirstToken = reply.stats.time_to_first_token;
+        report.stopReason = QString::fromLatin1(chord::stop_reason_name(reply.stats.stop_reason));
+        report.cancelled = reply.stats.stop_reason == chord::StopReason::Cancelled;
+        spdlog::info("generated {} tokens at {:.1f} tok/s (prompt {} new + {} reused at {:.1f} tok/s), stop: {}",
                      report.generatedTokens, report.generationTokensPerSecond, report.promptTokens,
-                     report.promptTokensPerSecond, report.stopReason.toStdString());
+                     report.reusedTokens, report.promptTokensPerSecond, report.stopReason.toStdString());
         emit generationFinished(report);
     } catch (const chord::Error& e) {
-        // The session keeps what was completed; remember exactly that much of the prompt.
-        prompt.resize(std::min(prompt.size(), static_cast<size_t>(session_->n_past())));
-        cachedTokens_ = std::move(prompt);
-        if (e.kind() == chord::ErrorKind::Cancelled) {
-            GenerationReport report;
-            report.id = request.id;
-            report.cancelled = true;
-            report.stopReason = QStringLiteral("cancelled");
-            emit generationFinished(report);
-        } else {
-            spdlog::warn("generation failed: {}", e.what());
-            emit generationFailed(request.id, describeEngineError(e));
-        }
+        // ChatSession leaves its cache consistent (a failed turn changes nothing it has recorded).
+        spdlog::warn("generation failed: {}", e.what());
+        emit generationFailed(request.id, describeEngineError(e));
     } catch (const std::exception& e) {
         spdlog::error("generation failed: {}", e.what());
-        cachedTokens_.clear();
-        session_->truncate(0);
+        chat_->clear();
         emit generationFailed(request.id, describeEngineError(e));
     }
     publishMemory();

@@ -1,18 +1,19 @@
 #pragma once
-// EngineWorker owns the engine objects (model, session) and lives on its own QThread. Requests arrive
+// EngineWorker owns the engine objects (model, session, chat session) and lives on its own QThread. Requests arrive
 // as queued slot calls; results leave as signals. Stop and the attention backend are set directly from
 // the GUI thread through atomics, so they take effect within one token even while a reply is running.
 // Text is batched: the first piece of a reply at once, then at most one textReady per kTextBatchMs,
-// never one signal per token.
+// never one signal per token. Every request carries the whole conversation (the app's store is the
+// record); the engine's ChatSession keeps the KV cache of what is unchanged since the last request.
 #include <QObject>
 #include <atomic>
 #include <memory>
-#include <vector>
 
 #include "chord/tokenizer.h"
 #include "engine_messages.h"
 
 namespace chord {
+class ChatSession;
 class Model;
 class Session;
 }  // namespace chord
@@ -54,7 +55,6 @@ private:
     bool stopRequestedFor(quint64 requestId);
     void applyPendingAttention();
     void publishMemory();
-    std::vector<chord::TokenId> fitToContext(std::vector<chord::TokenId> tokens, int maxTokens) const;
 
     std::atomic<quint64> lastIssuedId_{0};
     std::atomic<quint64> stoppedUpToId_{0};
@@ -63,8 +63,7 @@ private:
 
     std::shared_ptr<chord::Model> model_;
     std::unique_ptr<chord::Session> session_;
-    bool modelHasTemplate_ = false;
-    std::vector<chord::TokenId> cachedTokens_;  // tokens whose K/V the session holds, in order
+    std::unique_ptr<chord::ChatSession> chat_;  // on session_: the conversation's KV cache across requests
 };
 
 }  // namespace chord::app

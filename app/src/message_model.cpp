@@ -14,6 +14,7 @@ QString MessageModel::stateName(MessageRecord::State state) {
     case MessageRecord::State::Streaming: return QStringLiteral("streaming");
     case MessageRecord::State::Stopped: return QStringLiteral("stopped");
     case MessageRecord::State::Failed: return QStringLiteral("failed");
+    case MessageRecord::State::Interrupted: return QStringLiteral("interrupted");
     }
     return QStringLiteral("complete");
 }
@@ -60,6 +61,7 @@ void MessageModel::appendMessage(const QString& author, const QString& content, 
     m.state = state == QLatin1String("streaming") ? MessageRecord::State::Streaming
               : state == QLatin1String("stopped") ? MessageRecord::State::Stopped
               : state == QLatin1String("failed")  ? MessageRecord::State::Failed
+              : state == QLatin1String("interrupted") ? MessageRecord::State::Interrupted
                                                   : MessageRecord::State::Complete;
     append(m);
 }

@@ -182,6 +182,29 @@ private slots:
     }
 
 private:
+    void closingMidReplyKeepsItMarkedInterrupted() {
+        loadModel();
+        core_->settings()->setMaxTokens(2000);
+        ChatController& chat = *core_->chat();
+        QVERIFY(chat.send(QStringLiteral("Once upon a time")));
+        const qint64 conversation = chat.conversationId();
+        QTRY_VERIFY_WITH_TIMEOUT(!core_->messageModel().at(1).content.isEmpty(), 60000);
+        core_.reset();  // the app closes while the reply streams
+
+        // Started again on the same files: the reply keeps its text and says it was interrupted.
+        core_ = std::make_unique<AppCore>(AppCore::Paths{dir_.filePath(QStringLiteral("c%1.sqlite").arg(n_)),
+                                                         dir_.filePath(QStringLiteral("s%1.ini").arg(n_)), {}});
+        const auto stored = core_->store().messages(conversation);
+        QCOMPARE(stored.size(), 2);
+        QCOMPARE(stored[1].state, MessageRecord::State::Interrupted);
+        QVERIFY(!stored[1].content.isEmpty());
+        QCOMPARE(stored[1].stats, ChatStore::interruptedNote());
+        core_->chat()->openConversation(conversation);
+        const MessageModel& model = core_->messageModel();
+        QCOMPARE(model.data(model.index(1), MessageModel::StateRole).toString(), QStringLiteral("interrupted"));
+        QCOMPARE(model.data(model.index(1), MessageModel::StatsRole).toString(), ChatStore::interruptedNote());
+    }
+
     void loadModel() {
         ModelController& models = *core_->models();
         QVERIFY(models.load(chord_app_test::stories260K()));

@@ -196,6 +196,26 @@ private slots:
         QVERIFY(!store.renameConversation(c, QStringLiteral("gone")));
     }
 
+    void streamingRepliesOfAKilledAppAreMarkedInterrupted() {
+        qint64 streaming = 0, done = 0;
+        {
+            ChatStore store(path_);
+            const qint64 c = store.createConversation(QStringLiteral("t"));
+            done = store.addMessage(c, MessageRecord::Role::Assistant, QStringLiteral("whole"));
+            streaming = store.addMessage(c, MessageRecord::Role::Assistant, QString(), MessageRecord::State::Streaming);
+            QVERIFY(store.updateMessage(streaming, QStringLiteral("half a rep"), MessageRecord::State::Streaming));
+        }  // killed: the last save left the reply Streaming
+        ChatStore store(path_);
+        QCOMPARE(store.markInterruptedReplies(), 1);
+        const auto messages = store.messages(store.conversations().first().id);
+        QCOMPARE(messages[0].id, done);
+        QCOMPARE(messages[0].state, MessageRecord::State::Complete);
+        QCOMPARE(messages[1].id, streaming);
+        QCOMPARE(messages[1].state, MessageRecord::State::Interrupted);
+        QCOMPARE(messages[1].content, QStringLiteral("half a rep"));
+        QCOMPARE(store.markInterruptedReplies(), 0);
+    }
+
     void defaultPathIsInTheDataDirectory() {
         QVERIFY(ChatStore::defaultPath().endsWith(QStringLiteral("/chord/chats.sqlite")));
         QVERIFY(ChatStore::defaultPath().startsWith(QString::fromLocal8Bit(qgetenv("HOME"))) ||

@@ -1,6 +1,8 @@
 // EngineWorker on its own thread against the real engine and stories260K: load, streamed generation
 // (checked against llama.cpp's greedy continuation), stop mid-reply, attention switched mid-conversation,
-// bad and missing files, cancel before start, prompts longer than the context.
+// bad and missing files, cancel before start, prompts longer than the context. And a model with a chat
+// template (a ChatML copy of TinyLlama-v0): chat mode, KV reuse across requests, regenerate and edit,
+// each reply equal to the engine's own ChatSession given the same conversation.
 #include <QFile>
 #include <QGuiApplication>
 #include <QSignalSpy>
@@ -9,6 +11,9 @@
 #include <QtTest>
 
 #include "app_test_environment.h"
+#include "chat_model_copy.h"
+#include "chord/chat.h"
+#include "chord/model.h"
 #include "engine_worker.h"
 
 using namespace chord::app;
@@ -227,18 +232,96 @@ private slots:
         QVERIFY(failed[0][1].toString().contains(QStringLiteral("No model is loaded")));
     }
 
-    void longConversationIsTrimmedToTheContext() {
+    void promptLongerThanTheContextFailsInPlainWords() {
         load(chord_app_test::stories260K(), 128);
         QString longText;
         for (int i = 0; i < 100; ++i) longText += QStringLiteral("The cat sat on the mat. ");
-        const GenerationReport report = generate(greedy(*worker_, longText, 16));
-        QVERIFY(!report.cancelled);
-        QVERIFY(report.generatedTokens > 0);
-        QVERIFY(report.promptTokens <= 128 - 16);
+        QSignalSpy failed(relay_.get(), &Relay::generationFailed);
+        const GenerationRequest request = greedy(*worker_, longText, 16);
+        QMetaObject::invokeMethod(worker_, "generate", Qt::QueuedConnection, Q_ARG(chord::app::GenerationRequest, request));
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 120000);
+        QCOMPARE(failed[0][0].toULongLong(), request.id);
+        QVERIFY2(failed[0][1].toString().contains(QStringLiteral("no longer fits in the context")),
+                 qPrintable(failed[0][1].toString()));
+        // The worker goes on.
+        QCOMPARE(generate(greedy(*worker_, QStringLiteral("Once upon a time"), 5)).generatedTokens, 5);
+    }
+
+    void olderTurnsLeaveAFullContext() {
+        // A conversation longer than the context, in turns that each fit: the oldest are dropped.
+        load(chord_app_test::stories260K(), 128);
+        GenerationRequest request = greedy(*worker_, QString(), 8);
+        request.turns.clear();
+        for (int i = 0; i < 12; ++i) {
+            request.turns.append({ChatTurn::Role::User, QStringLiteral("The cat sat on the mat and looked at the dog.")});
+            request.turns.append({ChatTurn::Role::Assistant, QStringLiteral(" The dog was happy.")});
+        }
+        request.turns.append({ChatTurn::Role::User, QStringLiteral("Then")});
+        const GenerationReport report = generate(request);
+        QCOMPARE(report.generatedTokens, 8);
+        QVERIFY(report.reusedTokens + report.promptTokens <= 128 - 8);
+    }
+
+    void chatTemplateModelChatsWithRolesAndReusesTheCache() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("tinyllama-chatml.gguf"));
+        chord_test::write_chat_model_copy(CHORD_SHARED_DIR "/models/derived/TinyLLama-v0-Q4_0.gguf", path.toStdString(),
+                                          chord_test::kChatmlTemplate, {{31998, "<|im_start|>"}, {31999, "<|im_end|>"}});
+        const ModelSummary summary = load(path, 512);
+        QVERIFY(summary.hasChatTemplate);
+        QCOMPARE(summary.chatFormat, QStringLiteral("jinja"));
+        QVERIFY2(summary.promptMode.startsWith(QStringLiteral("Chat mode")), qPrintable(summary.promptMode));
+
+        // The engine's ChatSession on its own, fed the same conversation, is the reference.
+        const auto model = chord::Model::load(path.toStdString());
+        chord::SessionOptions options;
+        options.n_ctx = 512;
+        options.n_threads = 2;
+        chord::Session session(model, options);
+        chord::ChatSession reference(session, chord::ChatTemplate::for_model(*model));
+
+        const QString first = QStringLiteral("Once upon a time there was a dog.");
+        GenerationRequest request = greedy(*worker_, first, 12);
+        chord::GenerationParams params;
+        params.max_tokens = request.maxTokens;
+        params.sampling = request.sampling;
+        const GenerationReport turn1 = generate(request);
+        QCOMPARE(turn1.reusedTokens, 0);
+        QCOMPARE(turn1.text.toStdString(), reference.send(first.toStdString(), params).text);
+
+        // Turn 2: only the new text is processed.
+        request.id = worker_->issueRequestId();
+        request.turns = {{ChatTurn::Role::User, first},
+                         {ChatTurn::Role::Assistant, turn1.text},
+                         {ChatTurn::Role::User, QStringLiteral("What did the dog find?")}};
+        const GenerationReport turn2 = generate(request);
+        const chord::ChatReply ref2 = reference.send("What did the dog find?", params);
+        QCOMPARE(turn2.text.toStdString(), ref2.text);
+        QCOMPARE(turn2.reusedTokens, ref2.turn.reused_tokens);
+        QCOMPARE(turn2.promptTokens, ref2.stats.prompt_tokens);
+        // All of turn 1 stays: its prompt and its reply (but the last sampled token, never fed back).
+        QCOMPARE(turn2.reusedTokens, turn1.promptTokens + turn1.generatedTokens - 1);
+
+        // Regenerate: the same conversation again reprocesses only the opening of the reply.
+        request.id = worker_->issueRequestId();
+        const GenerationReport again = generate(request);
+        QCOMPARE(again.text, turn2.text);
+        QVERIFY(again.reusedTokens >= turn2.reusedTokens);
+        QVERIFY2(again.promptTokens < turn2.promptTokens, qPrintable(QString::number(again.promptTokens)));
+
+        // Edit the first message: the cache is cut before it; the reply is a fresh conversation's.
+        request.id = worker_->issueRequestId();
+        const QString edited = QStringLiteral("Once upon a time there was a cat.");
+        request.turns = {{ChatTurn::Role::User, edited}};
+        const GenerationReport afterEdit = generate(request);
+        QVERIFY2(afterEdit.reusedTokens < 12, qPrintable(QString::number(afterEdit.reusedTokens)));
+        chord::Session freshSession(model, options);
+        chord::ChatSession fresh(freshSession, chord::ChatTemplate::for_model(*model));
+        QCOMPARE(afterEdit.text.toStdString(), fresh.send(edited.toStdString(), params).text);
     }
 
 private:
-    void load(const QString& path, int contextSize = 0) {
+    ModelSummary load(const QString& path, int contextSize = 0) {
         QSignalSpy loaded(relay_.get(), &Relay::modelLoaded);
         QSignalSpy failed(relay_.get(), &Relay::loadFailed);
         EngineConfig config;
@@ -247,8 +330,12 @@ private:
         config.threads = 2;
         QMetaObject::invokeMethod(worker_, "loadModel", Qt::QueuedConnection,
                                   Q_ARG(quint64, worker_->issueRequestId()), Q_ARG(chord::app::EngineConfig, config));
-        QTRY_VERIFY_WITH_TIMEOUT(loaded.count() + failed.count() > 0, 60000);
-        if (failed.count() > 0) QFAIL(qPrintable(failed[0][2].toString()));
+        [&] { QTRY_VERIFY_WITH_TIMEOUT(loaded.count() + failed.count() > 0, 60000); }();
+        if (failed.count() > 0) {
+            qWarning() << "load failed:" << failed[0][2].toString();
+            return {};
+        }
+        return loaded.isEmpty() ? ModelSummary{} : loaded[0][1].value<ModelSummary>();
     }
 
     GenerationReport generate(const GenerationRequest& request) {

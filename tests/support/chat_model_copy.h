@@ -3,6 +3,7 @@
 // writes a copy of a GGUF with tokenizer.chat_template set and some rarely used tokens turned into
 // control tokens with new text (e.g. "<|im_start|>"), so the tensors keep their shapes. The weights are
 // the original's, so the copy generates like the original for text without those tokens.
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>

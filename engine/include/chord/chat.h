@@ -137,6 +137,10 @@ public:
     // first token that changes when the next turn is processed.
     void edit(size_t index, std::string content);
     void clear();  // forgets every message (not the system prompt) and empties the cache
+    // Replaces the conversation (for a caller that keeps it elsewhere, such as the app's store). The
+    // cache keeps what the new conversation still starts with: it is compared as text at the next turn,
+    // so an edited or regenerated message cuts it where the text changes.
+    void set_messages(std::vector<ChatMessage> messages);
 
     // The token ids in the KV cache, in position order (what the next turn reuses).
     const std::vector<TokenId>& cached_tokens() const { return cache_tokens_; }

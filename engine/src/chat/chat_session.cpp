@@ -36,6 +36,16 @@ void ChatSession::edit(size_t index, std::string content) {
     first_visible_ = std::min(first_visible_, index);
 }
 
+void ChatSession::set_messages(std::vector<ChatMessage> messages) {
+    size_t same = 0;
+    while (same < messages.size() && same < messages_.size() && messages[same].role == messages_[same].role &&
+           messages[same].content == messages_[same].content)
+        ++same;
+    // Turns dropped from the context stay dropped while the conversation before them is unchanged.
+    if (same < first_visible_ || first_visible_ >= messages.size()) first_visible_ = 0;
+    messages_ = std::move(messages);
+}
+
 void ChatSession::clear() {
     messages_.clear();
     first_visible_ = 0;
