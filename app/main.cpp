@@ -11,6 +11,7 @@
 #include "app_log.h"
 #include "app_settings.h"
 #include "command_line.h"
+#include "generation_bench.h"
 #include "model_controller.h"
 #include "screenshot_tour.h"
 #include "self_test.h"
@@ -25,7 +26,7 @@ namespace {
 void useOffscreenForHeadlessModes(int argc, char** argv) {
     if (!qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) return;
     for (int i = 1; i < argc; ++i) {
-        for (const char* option : {"--self-test", "--version", "-v", "--help", "-h", "--help-all"}) {
+        for (const char* option : {"--self-test", "--bench-generate", "--version", "-v", "--help", "-h", "--help-all"}) {
             if (std::strcmp(argv[i], option) == 0) {
                 qputenv("QT_QPA_PLATFORM", "offscreen");
                 return;
@@ -50,6 +51,8 @@ int main(int argc, char** argv) {
 
     const chord::app::CommandLine cl = chord::app::parseCommandLine(app);
     if (cl.selfTest) return chord::app::runSelfTest(cl.modelPath);
+    if (cl.benchTokens > 0)
+        return chord::app::runGenerationBench({cl.modelPath, cl.benchTokens, cl.benchRuns, cl.threads});
     if (!cl.screenshotDir.isEmpty()) return chord::app::runScreenshotTour(cl.screenshotDir, cl.modelPath);
 
     chord::app::SingleInstance instance(chord::app::SingleInstance::defaultServerName());

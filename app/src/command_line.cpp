@@ -20,7 +20,15 @@ CommandLine parseCommandLine(const QCoreApplication& app) {
                                          QStringLiteral("Save screenshots of the main window (light and dark), the "
                                                         "settings page and an error state to <dir>, then exit."),
                                          QStringLiteral("dir"));
-    parser.addOptions({model, selfTest, screenshots});
+    const QCommandLineOption bench(QStringLiteral("bench-generate"),
+                                   QStringLiteral("Measure the app's generation speed offscreen: generate <n> tokens "
+                                                  "per run, print tokens/s, exit (compare with chord-bench -n <n>)."),
+                                   QStringLiteral("n"));
+    const QCommandLineOption runs(QStringLiteral("runs"), QStringLiteral("Runs of --bench-generate (default 3)."),
+                                  QStringLiteral("r"), QStringLiteral("3"));
+    const QCommandLineOption threads(QStringLiteral("threads"), QStringLiteral("Threads for --bench-generate."),
+                                     QStringLiteral("t"), QStringLiteral("0"));
+    parser.addOptions({model, selfTest, screenshots, bench, runs, threads});
     parser.addPositionalArgument(QStringLiteral("file.gguf"), QStringLiteral("A model to open."), QStringLiteral("[file.gguf]"));
     parser.process(app);
 
@@ -31,6 +39,9 @@ CommandLine parseCommandLine(const QCoreApplication& app) {
     if (!cl.modelPath.isEmpty()) cl.modelPath = QFileInfo(cl.modelPath).absoluteFilePath();
     cl.selfTest = parser.isSet(selfTest);
     cl.screenshotDir = parser.value(screenshots);
+    cl.benchTokens = parser.value(bench).toInt();
+    cl.benchRuns = parser.value(runs).toInt();
+    cl.threads = parser.value(threads).toInt();
     return cl;
 }
 
