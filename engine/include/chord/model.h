@@ -18,6 +18,10 @@ struct HyperParams;
 struct LoadOptions {
     // Called with progress in [0, 1]; return false to cancel (load throws Error{Cancelled}).
     std::function<bool(float)> progress;
+    // Refuse, before mapping, a file larger than the memory available (MemAvailable), with a message
+    // saying so (Error{OutOfMemory}). CHORD_SKIP_MEMORY_CHECK=1 in the environment also turns it off.
+    bool check_memory = true;
+    uint64_t extra_memory_bytes = 0;  // what the caller will allocate besides the weights (KV cache), checked too
 };
 
 struct ModelInfo {

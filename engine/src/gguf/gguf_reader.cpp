@@ -21,7 +21,10 @@ namespace {
 
 constexpr uint32_t kMagic = 0x46554747;  // "GGUF" little-endian
 constexpr int kMaxArrayDepth = 8;        // nested arrays deeper than this are hostile
-constexpr uint64_t kMaxMetadataItems = 1ull << 24;  // array elements in all, bounds memory per file byte
+// Array elements in all. Each costs ~48 bytes parsed (a GgufValue) for as little as 1 byte of file, so
+// this caps what a small hostile file can make the parser allocate (~200 MB); the largest real
+// vocabularies (Gemma's 262k tokens: tokens, scores, types and merges) hold about 1M.
+constexpr uint64_t kMaxMetadataItems = 1ull << 22;
 constexpr uint64_t kMaxNameLength = 256;
 
 // Smallest encoded size of one value of a type: bounds element counts by the bytes left.

@@ -10,6 +10,7 @@
 #include "chord/error.h"
 #include "chord/gguf.h"
 #include "model/hparams.h"
+#include "model/memory_check.h"
 #include "model/weights.h"
 
 namespace chord {
@@ -40,6 +41,9 @@ std::string dominant_type(const GgufFile& f) {
 
 std::shared_ptr<Model> Model::load(const std::string& path, const LoadOptions& options) {
     check_cancel(options, 0.0f, path);
+    std::error_code size_error;
+    const uintmax_t file_bytes = std::filesystem::file_size(path, size_error);
+    if (!size_error) check_model_fits_in_memory(path, file_bytes, options);  // a missing file: open() says so
     std::shared_ptr<Model> m(new Model());
     m->file_ = GgufFile::open(path);
     check_cancel(options, 0.2f, path);

@@ -25,6 +25,21 @@ void softmax(const float* logits, size_t n, std::vector<double>& probs) {
 // (std::uniform_real_distribution is not specified bit for bit).
 double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 
+// A NaN or +infinity logit comes from corrupt weights (NaN/Inf in the file) or an overflowing forward
+// pass. Sorting or normalising such logits is undefined (NaN breaks the strict ordering std::sort needs),
+// so generation stops with an error the user can act on instead. -infinity is a masked token, but not
+// every token can be masked.
+void require_finite(std::span<const float> logits) {
+    bool any_finite = false;
+    for (const float l : logits) {
+        if (std::isnan(l) || l == INFINITY)
+            throw Error(ErrorKind::BadFile, "the model computed a NaN or infinite logit: its weights are probably "
+                                            "corrupt (NaN or Inf values in the file); re-download or re-convert it");
+        any_finite = any_finite || l != -INFINITY;
+    }
+    if (!any_finite) throw Error(ErrorKind::BadFile, "the model computed no finite logit: its weights are probably corrupt");
+}
+
 }  // namespace
 
 Sampler::Sampler(SamplerParams params) : params_(params), rng_(params.seed) {}
@@ -56,6 +71,7 @@ TokenId Sampler::argmax(std::span<const float> logits) {
 
 TokenId Sampler::sample(std::span<const float> logits) {
     if (logits.empty()) throw Error(ErrorKind::InvalidArgument, "sampler: no logits to choose from");
+    require_finite(logits);
     const SamplerParams& p = params_;
     candidates_.resize(logits.size());
     for (size_t i = 0; i < logits.size(); ++i) candidates_[i] = {static_cast<TokenId>(i), logits[i]};
