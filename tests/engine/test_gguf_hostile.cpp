@@ -346,9 +346,26 @@ private slots:
         }
         std::printf("truncations tried: %zu\n", tried);
     }
+
+    // Found by fuzz_gguf (UBSan: signed overflow in the row count): a zero-length first dimension keeps the
+    // element count at 0, so only the row count's own product can catch the other dimensions overflowing.
+    void zeroLengthRowWithOverflowingRowCountIsRefused() {
+        chord::GgufWriter w;
+        w.add_tensor("t.weight", chord::TensorType::F32, {32, 1, 1, 1}, std::vector<uint8_t>(4 * 32));
+        std::vector<uint8_t> b = w.to_bytes();
+        const size_t ne0 = find(b, "t.weight") + 8 + 4;
+        put<uint64_t>(b, ne0, 0);
+        put<uint64_t>(b, ne0 + 8, 1ull << 32);
+        put<uint64_t>(b, ne0 + 16, 1ull << 32);
+        put<uint64_t>(b, ne0 + 24, 2);
+        const Outcome o = parse(b);
+        QVERIFY2(o.refused, "accepted");
+        QVERIFY2(o.message.find("too large") != std::string::npos, o.message.c_str());
+    }
 };
 
-CHORD_TEST_MAIN(TestGgufHostile, baseFileIsValid, everyHostileFileIsRefusedClearly, everyTruncationIsRefused)
+CHORD_TEST_MAIN(TestGgufHostile, baseFileIsValid, everyHostileFileIsRefusedClearly, everyTruncationIsRefused,
+                zeroLengthRowWithOverflowingRowCountIsRefused)
 #ifndef CHORD_TEST_NO_QT
 #include "test_gguf_hostile.moc"
 #endif

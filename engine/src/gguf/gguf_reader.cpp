@@ -206,11 +206,14 @@ void GgufFile::parse() {
         t.offset = r.read<uint64_t>("tensor offset");
         if (t.offset % alignment_ != 0)
             r.fail("tensor " + t.name + " offset " + std::to_string(t.offset) + " is not aligned to " + std::to_string(alignment_));
-        // Rows times row bytes; both checked above to be small enough not to overflow 64 bits here.
+        // Rows times row bytes, every product checked: with a zero-length dimension the element count above
+        // cannot overflow, yet the other dimensions' product still can.
         const uint64_t blocks_per_row = static_cast<uint64_t>(t.ne[0] / info->block_elems);
-        uint64_t row = 0, total = 0;
+        uint64_t row = 0, rows = 0, total = 0;
         if (__builtin_mul_overflow(blocks_per_row, static_cast<uint64_t>(info->block_bytes), &row) ||
-            __builtin_mul_overflow(row, static_cast<uint64_t>(t.ne[1] * t.ne[2] * t.ne[3]), &total))
+            __builtin_mul_overflow(static_cast<uint64_t>(t.ne[1]), static_cast<uint64_t>(t.ne[2]), &rows) ||
+            __builtin_mul_overflow(rows, static_cast<uint64_t>(t.ne[3]), &rows) ||
+            __builtin_mul_overflow(row, rows, &total))
             r.fail("tensor " + t.name + " is too large");
         t.nbytes = static_cast<size_t>(total);
         if (tensor_index_.count(t.name)) r.fail("tensor name " + t.name + " appears twice");
