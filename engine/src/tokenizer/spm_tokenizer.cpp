@@ -54,8 +54,10 @@ std::vector<TokenId> SpmTokenizer::encode(std::string_view text, const EncodeOpt
             after_special = true;
             continue;
         }
+        // reserve + push_back: assigning " " then appending trips g++ 12's false -Wrestrict under ASan.
         std::string run;
-        if (vocab_.add_space_prefix && after_special) run = " ";
+        run.reserve(fragment.text.size() + 1);
+        if (vocab_.add_space_prefix && after_special) run.push_back(' ');
         run.append(fragment.text);
         encode_run(escape_spaces(run), out);
         after_special = false;
