@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <new>
+#include <stdexcept>
 
 #include "kernels/kernels.h"
 #include "threading/thread_pool.h"
@@ -42,8 +43,12 @@ const uint8_t* convert_activations(const Kernels& k, const QuantFormat& format, 
 void matmul_shared_input(const MatmulTarget* targets, int n_targets, const float* x, int64_t n_tokens, ThreadPool& pool,
                          MatmulScratch& scratch) {
     // Conversion depends only on the vec_dot type: targets sharing one are converted once.
-    int64_t total_rows = 0;
-    for (int i = 0; i < n_targets; ++i) total_rows += targets[i].w->n_out;
+    if (n_targets > kMaxMatmulTargets) throw std::invalid_argument("matmul_shared_input: too many targets");
+    const Kernels& k = kernels();
+    for (int i = 0; i < n_targets; ++i)
+        if (targets[i].w->layout == RowLayout::Interleaved16 &&
+            !(k.reads_interleaved16 && k.reads_interleaved16(targets[i].w->type)))
+            throw std::logic_error(targets[i].w->name + " was repacked for another kernel table: reload the model");
     const int64_t n_in = targets[0].w->n_in;
     const QuantFormat& first = *targets[0].w->format;
     bool same_act = true;
@@ -52,29 +57,21 @@ void matmul_shared_input(const MatmulTarget* targets, int n_targets, const float
         for (int i = 0; i < n_targets; ++i) matmul(*targets[i].w, x, n_tokens, targets[i].y, pool, scratch);
         return;
     }
-    const Kernels& k = kernels();
     const uint8_t* act = convert_activations(k, first, x, n_in, n_tokens, pool, scratch);
 
-    // Rows of all targets form one range split across threads. Decode streams each row once, so small
-    // chunks balance the threads; a batch reuses each chunk of rows for all its tokens, so larger chunks
-    // re-read the (larger) activations less often.
+    // Each target's rows are cut into chunks (from its row 0, so an interleaved matrix's chunks hold whole
+    // 16-row groups) and all targets' chunks form one range split across threads. Decode streams each row
+    // once, so small chunks balance the threads; a batch reuses each chunk of rows for all its tokens, so
+    // larger chunks re-read the (larger) activations less often.
     const int64_t chunk = n_tokens >= kActivationTokenGroup ? 64 : 16;
-    const int64_t n_chunks = (total_rows + chunk - 1) / chunk;
-    pool.run(n_chunks, [&](int64_t c, int) {
-        int64_t r0 = c * chunk;
-        const int64_t r_end = std::min(total_rows, r0 + chunk);
+    int64_t first_chunk[kMaxMatmulTargets + 1] = {0};
+    for (int i = 0; i < n_targets; ++i) first_chunk[i + 1] = first_chunk[i] + (targets[i].w->n_out + chunk - 1) / chunk;
+    pool.run(first_chunk[n_targets], [&](int64_t c, int) {
         int target = 0;
-        int64_t base = 0;
-        while (r0 >= base + targets[target].w->n_out) base += targets[target++].w->n_out;
-        while (r0 < r_end) {
-            const WeightMatrix& w = *targets[target].w;
-            const int64_t local0 = r0 - base;
-            const int64_t local1 = std::min(w.n_out, r_end - base);
-            k.gemm_rows(w, local0, local1, act, n_tokens, targets[target].y);
-            r0 = base + local1;
-            base += w.n_out;
-            ++target;
-        }
+        while (c >= first_chunk[target + 1]) ++target;
+        const WeightMatrix& w = *targets[target].w;
+        const int64_t row0 = (c - first_chunk[target]) * chunk;
+        k.gemm_rows(w, row0, std::min(w.n_out, row0 + chunk), act, n_tokens, targets[target].y);
     });
 }
 

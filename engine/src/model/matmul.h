@@ -36,6 +36,7 @@ struct MatmulScratch {
 void matmul(const WeightMatrix& w, const float* x, int64_t n_tokens, float* y, ThreadPool& pool, MatmulScratch& scratch);
 
 // Same, for several matrices that share the input (q/k/v, gate/up): converts x once.
+constexpr int kMaxMatmulTargets = 4;
 struct MatmulTarget {
     const WeightMatrix* w;
     float* y;

@@ -9,8 +9,10 @@
 
 #include "chord/error.h"
 #include "chord/gguf.h"
+#include "kernels/kernels.h"
 #include "model/hparams.h"
 #include "model/memory_check.h"
+#include "model/weight_repack.h"
 #include "model/weights.h"
 
 namespace chord {
@@ -54,6 +56,11 @@ std::shared_ptr<Model> Model::load(const std::string& path, const LoadOptions& o
     if (embd->ne[1] <= 0 || embd->ne[1] > (1 << 24)) throw Error(ErrorKind::BadFile, path + ": vocabulary size out of range");
     hp.n_vocab = static_cast<int>(embd->ne[1]);
     m->weights_ = std::make_unique<ModelWeights>(ModelWeights::bind(*m->file_, hp));
+    check_cancel(options, 0.3f, path);
+    const RepackSummary repacked = repack_weights(*m->weights_, *m->file_, kernels());
+    if (repacked.matrices > 0)
+        spdlog::debug("{}: {} matrices ({:.1f} MiB) repacked for {}", path, repacked.matrices,
+                      static_cast<double>(repacked.bytes) / (1 << 20), kernels().name);
     check_cancel(options, 0.5f, path);
     m->tokenizer_ = Tokenizer::from_gguf(*m->file_);
     if (m->tokenizer_->vocab().size() != hp.n_vocab)

@@ -2,6 +2,7 @@
 // Weights as views into the GGUF mapping. Shapes in math order: a matrix W maps n_in → n_out and is
 // stored as n_out rows of n_in elements (GGUF ne = [n_in, n_out]).
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,10 @@ namespace chord {
 class GgufFile;
 struct HyperParams;
 
+// How a matrix's bytes are ordered: the file's rows, or the 16-row interleaved layout that decode kernels
+// stream (quant/interleave16.h; only for tables whose reads_interleaved16 says so).
+enum class RowLayout : uint8_t { RowMajor, Interleaved16 };
+
 struct WeightMatrix {
     std::string name;
     TensorType type = TensorType::F32;
@@ -21,7 +26,9 @@ struct WeightMatrix {
     int64_t n_in = 0;      // row length
     int64_t n_out = 0;     // rows
     size_t row_bytes = 0;
+    RowLayout layout = RowLayout::RowMajor;
 
+    // Row-major matrices only (an interleaved one has no contiguous rows).
     const uint8_t* row(int64_t r) const { return data + static_cast<size_t>(r) * row_bytes; }
     size_t bytes() const { return row_bytes * static_cast<size_t>(n_out); }
     explicit operator bool() const { return data != nullptr; }
@@ -70,6 +77,9 @@ struct ModelWeights {
     WeightVector output_norm_b;  // (n_embd) LayerNorm bias
     WeightMatrix output;      // (n_embd → n_vocab); token_embd when tied
     WeightVector rope_freqs;  // (n_rot/2) per-pair frequency divisors (Llama 3.1+ files), else null
+
+    // Storage of the matrices repacked at load (model/weight_repack.h); empty when none was.
+    std::shared_ptr<const uint8_t> repacked;
 
     static ModelWeights bind(const GgufFile& file, const HyperParams& hp);  // throws chord::Error
     uint64_t total_bytes() const;

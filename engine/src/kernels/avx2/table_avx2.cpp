@@ -49,7 +49,7 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
 }
 
 const Kernels kAvx2{SimdLevel::Avx2, "AVX2+FMA", activation_bytes, convert, gemm_rows,
-                     avx2::silu_mul};
+                     avx2::silu_mul, nullptr};
 
 }  // namespace
 

@@ -48,8 +48,11 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
                         avx512::k_quant_dot(w.type));
 }
 
+// The Q4_0 and Q8_0 kernels stream 16 rows at a time: repacked, those rows are one sequential stream.
+bool reads_interleaved16(TensorType type) { return type == TensorType::Q4_0 || type == TensorType::Q8_0; }
+
 const Kernels kAvx512{SimdLevel::Avx512, "AVX-512 VNNI", activation_bytes, convert, gemm_rows,
-                     avx512::silu_mul};
+                     avx512::silu_mul, reads_interleaved16};
 
 }  // namespace
 

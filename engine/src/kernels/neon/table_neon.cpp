@@ -43,8 +43,9 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
                         kDotProd ? neon::k_quant_dot_dotprod(w.type) : neon::k_quant_dot_base(w.type));
 }
 
-const Kernels kNeonDotProd{SimdLevel::Neon, "NEON+dotprod", activation_bytes, convert, gemm_rows<true>, neon::silu_mul};
-const Kernels kNeon{SimdLevel::Neon, "NEON", activation_bytes, convert, gemm_rows<false>, neon::silu_mul};
+const Kernels kNeonDotProd{SimdLevel::Neon, "NEON+dotprod", activation_bytes, convert, gemm_rows<true>, neon::silu_mul,
+                           nullptr};
+const Kernels kNeon{SimdLevel::Neon, "NEON", activation_bytes, convert, gemm_rows<false>, neon::silu_mul, nullptr};
 
 }  // namespace
 

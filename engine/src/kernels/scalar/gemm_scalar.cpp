@@ -50,7 +50,7 @@ void gemm_rows_scalar(const WeightMatrix& w, int64_t row0, int64_t row1, const u
 }
 
 const Kernels kScalar{SimdLevel::Scalar, "Scalar", reference_activation_bytes, convert_scalar, gemm_rows_scalar,
-                      reference_silu_mul};
+                      reference_silu_mul, nullptr};
 
 }  // namespace
 
