@@ -60,18 +60,28 @@ void matmul_shared_input(const MatmulTarget* targets, int n_targets, const float
     const uint8_t* act = convert_activations(k, first, x, n_in, n_tokens, pool, scratch);
 
     // Each target's rows are cut into chunks (from its row 0, so an interleaved matrix's chunks hold whole
-    // 16-row groups) and all targets' chunks form one range split across threads. Decode streams each row
-    // once, so small chunks balance the threads; a batch reuses each chunk of rows for all its tokens, so
-    // larger chunks re-read the (larger) activations less often.
-    const int64_t chunk = n_tokens >= kActivationTokenGroup ? 64 : 16;
+    // 16-row groups) and all targets' chunks form one range split across threads.
+    // Decode streams every weight once: long contiguous runs per thread keep the hardware prefetchers
+    // streaming (measured here on 1.1B Q4_0, 2 threads, quiet: 16-row chunks 36 t/s, 2 chunks per thread
+    // 63, 1 per thread 64–67); two per thread let the caller take over part of a descheduled worker's share.
+    // A batch reuses each chunk of rows for all its tokens, so 64-row chunks re-read the (larger)
+    // activations less often while still balancing.
+    constexpr int64_t kDecodeChunksPerThread = 2;
+    int64_t chunk[kMaxMatmulTargets];
     int64_t first_chunk[kMaxMatmulTargets + 1] = {0};
-    for (int i = 0; i < n_targets; ++i) first_chunk[i + 1] = first_chunk[i] + (targets[i].w->n_out + chunk - 1) / chunk;
+    for (int i = 0; i < n_targets; ++i) {
+        const int64_t n_out = targets[i].w->n_out;
+        const int64_t n_chunks = pool.size() * kDecodeChunksPerThread;
+        const int64_t share = (n_out + n_chunks - 1) / n_chunks;
+        chunk[i] = n_tokens >= kActivationTokenGroup ? 64 : std::max<int64_t>(16, (share + 15) / 16 * 16);
+        first_chunk[i + 1] = first_chunk[i] + (n_out + chunk[i] - 1) / chunk[i];
+    }
     pool.run(first_chunk[n_targets], [&](int64_t c, int) {
         int target = 0;
         while (c >= first_chunk[target + 1]) ++target;
         const WeightMatrix& w = *targets[target].w;
-        const int64_t row0 = (c - first_chunk[target]) * chunk;
-        k.gemm_rows(w, row0, std::min(w.n_out, row0 + chunk), act, n_tokens, targets[target].y);
+        const int64_t row0 = (c - first_chunk[target]) * chunk[target];
+        k.gemm_rows(w, row0, std::min(w.n_out, row0 + chunk[target]), act, n_tokens, targets[target].y);
     });
 }
 
