@@ -7,9 +7,8 @@
 //     scaled block sums is reordered (SIMD lanes vs one running sum): ≤ 1e-5.
 //   - F16: every table keeps ggml's AVX-512 summation order, so results are bit-identical (0).
 //   - F32 / BF16: the reference sums exact products in double, the SIMD tables in float: ≤ 1e-5.
-//   - Q3_K / Q4_K / Q5_K / Q6_K / IQ4_XS: every table's row dot computes the same exact integers and then the
-//     scalar reference's float steps (llama.cpp's x86 order), so results are bit-identical (0).
-//   - other types fall back to the reference code in every table: bit-identical.
+//   - Q2_K … Q6_K, IQ4_XS, Q4_1, Q5_0, Q5_1, IQ4_NL: every table's row dot computes the same exact integers
+//     and then the scalar reference's float steps (llama.cpp's x86 order), so results are bit-identical (0).
 // The Q8_0 activation conversion itself must produce the reference's bytes exactly, and a matmul
 // through the thread pool must give the same bits with 1 and 2 threads.
 #include <cmath>
@@ -178,7 +177,7 @@ private slots:
     void bf16();
     void f32();
     void kQuantDotsAreBitIdentical();
-    void fallbackTypes();
+    void blockDotsAreBitIdentical();
     void q8_0ConversionIsExact();
     void sameBitsForOneAndTwoThreads();
     void simdBlockOrderIsExact();
@@ -190,37 +189,66 @@ void TestKernels::f16IsBitIdentical() { check_type(TensorType::F16, kFloatLength
 void TestKernels::bf16() { check_type(TensorType::BF16, kFloatLengths, 1e-5); }
 void TestKernels::f32() { check_type(TensorType::F32, kFloatLengths, 1e-5); }
 
-void TestKernels::kQuantDotsAreBitIdentical() {
-    for (TensorType type : {TensorType::Q4_K, TensorType::Q6_K, TensorType::Q5_K, TensorType::IQ4_XS, TensorType::Q3_K})
-        check_type(type, kSuperBlockLengths, 0.0);
-    // Random bytes reach every code and scale, the largest included (the 16-bit pair products' bounds).
-    const int64_t n_in = 2304, n_out = 9, n_tokens = 3;
-    for (TensorType type : {TensorType::Q4_K, TensorType::Q6_K, TensorType::Q5_K, TensorType::IQ4_XS, TensorType::Q3_K}) {
-        TestMatrix m(type, n_in, n_out, 3u);
-        std::mt19937 rng(17u);
-        for (auto& b : m.bytes) b = static_cast<uint8_t>(rng());
-        // Keep the fp16 super-block scales finite: d (and dmin) = 2^-10 (0x1400).
-        const size_t block = chord::row_bytes(type, 256);
-        const size_t d_offset = type == TensorType::Q6_K || type == TensorType::Q3_K ? block - 2 : 0;
-        const size_t n_scales = (type == TensorType::Q4_K || type == TensorType::Q5_K) ? 2 : 1;
-        for (size_t at = 0; at < m.bytes.size(); at += block)
-            for (size_t k = 0; k < n_scales; ++k) {
-                m.bytes[at + d_offset + 2 * k] = 0x00;
-                m.bytes[at + d_offset + 2 * k + 1] = 0x14;
-            }
-        const std::vector<float> x = random_floats(static_cast<size_t>(n_in * n_tokens), 5u, 1.0f);
-        const std::vector<float> ref = reference_product(m.w, x, n_tokens);
-        for (const chord::Kernels* k : tables()) {
-            const double err = relative_error(table_product(*k, m.w, x, n_tokens), ref);
-            QVERIFY2(err == 0.0, ("random bytes: " + describe(*k, type, n_in, n_out, n_tokens, err)).c_str());
-        }
+namespace {
+
+// Byte offsets of a block's fp16 scales (d, and dmin / m where the format has one) and the block's size.
+struct ScaleBytes {
+    size_t block;
+    std::vector<size_t> offsets;
+};
+ScaleBytes scale_bytes(TensorType type) {
+    switch (type) {
+        case TensorType::Q4_K:
+        case TensorType::Q5_K: return {chord::row_bytes(type, 256), {0, 2}};
+        case TensorType::Q6_K:
+        case TensorType::Q3_K: return {chord::row_bytes(type, 256), {chord::row_bytes(type, 256) - 2}};
+        case TensorType::Q2_K: return {chord::row_bytes(type, 256), {80, 82}};
+        case TensorType::IQ4_XS: return {chord::row_bytes(type, 256), {0}};
+        case TensorType::Q4_1:
+        case TensorType::Q5_1: return {chord::row_bytes(type, 32), {0, 2}};
+        default: return {chord::row_bytes(type, 32), {0}};  // Q5_0, IQ4_NL: d first
     }
 }
 
-void TestKernels::fallbackTypes() {
-    check_type(TensorType::Q5_0, {32, 224}, 0.0);
-    check_type(TensorType::Q4_1, {32, 224}, 0.0);
-    check_type(TensorType::Q2_K, {256, 512}, 0.0);
+const TensorType kSuperBlockDotTypes[] = {TensorType::Q2_K, TensorType::Q3_K, TensorType::Q4_K,
+                                          TensorType::Q5_K, TensorType::Q6_K, TensorType::IQ4_XS};
+const TensorType kBlockDotTypes[] = {TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1, TensorType::IQ4_NL};
+
+// Random bytes reach every code and scale, the largest included (the 16-bit pair products' bounds); the
+// fp16 block scales are set to 2^-10 (0x1400) to stay finite.
+void check_random_bytes(TensorType type, int64_t n_in) {
+    const int64_t n_out = 9, n_tokens = 3;
+    TestMatrix m(type, n_in, n_out, 3u);
+    std::mt19937 rng(17u);
+    for (auto& b : m.bytes) b = static_cast<uint8_t>(rng());
+    const ScaleBytes sb = scale_bytes(type);
+    for (size_t at = 0; at < m.bytes.size(); at += sb.block)
+        for (size_t off : sb.offsets) {
+            m.bytes[at + off] = 0x00;
+            m.bytes[at + off + 1] = 0x14;
+        }
+    const std::vector<float> x = random_floats(static_cast<size_t>(n_in * n_tokens), 5u, 1.0f);
+    const std::vector<float> ref = reference_product(m.w, x, n_tokens);
+    for (const chord::Kernels* k : tables()) {
+        const double err = relative_error(table_product(*k, m.w, x, n_tokens), ref);
+        QVERIFY2(err == 0.0, ("random bytes: " + describe(*k, type, n_in, n_out, n_tokens, err)).c_str());
+    }
+}
+
+}  // namespace
+
+void TestKernels::kQuantDotsAreBitIdentical() {
+    for (TensorType type : kSuperBlockDotTypes) {
+        check_type(type, kSuperBlockLengths, 0.0);
+        check_random_bytes(type, 2304);
+    }
+}
+
+void TestKernels::blockDotsAreBitIdentical() {
+    for (TensorType type : kBlockDotTypes) {
+        check_type(type, kBlockLengths, 0.0);
+        check_random_bytes(type, 1056);
+    }
 }
 
 void TestKernels::q8_0ConversionIsExact() {
@@ -287,7 +315,7 @@ void TestKernels::simdBlockOrderIsExact() {
     }
 }
 
-CHORD_TEST_MAIN(TestKernels, q4_0, q8_0, f16IsBitIdentical, bf16, f32, kQuantDotsAreBitIdentical, fallbackTypes,
+CHORD_TEST_MAIN(TestKernels, q4_0, q8_0, f16IsBitIdentical, bf16, f32, kQuantDotsAreBitIdentical, blockDotsAreBitIdentical,
                 q8_0ConversionIsExact, sameBitsForOneAndTwoThreads, simdBlockOrderIsExact)
 #ifndef CHORD_TEST_NO_QT
 #include "test_kernels.moc"

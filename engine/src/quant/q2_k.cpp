@@ -85,24 +85,26 @@ void quantize_q2_k(const float* src, void* dst, int64_t n) {
 }
 
 // Σ over sub-blocks of d·dy·sc·Σ q·qy − dmin·dy·mn·Σ qy (the last sum is the Q8_K bsums).
+// In llama.cpp's x86 float order: on AVX-512 CPUs it repacks Q2_K rows 8 at a time (q2_K_8x8), whose
+// kernels take exact whole-super-block integer sums into two fused running sums (as its repacked Q4_K):
+// acc = fma(float(Σ sc·Σ q·qy), d·dy, acc), acc_min = fma(float(Σ mn·bsum), dmin·dy, acc_min); acc − acc_min.
 float dot_q2_k_q8_k(const void* w, const void* a, int64_t n) {
     const BlockQ2_K* x = static_cast<const BlockQ2_K*>(w);
     const BlockQ8_K* y = static_cast<const BlockQ8_K*>(a);
-    float sum = 0.0f;
+    float acc = 0.0f, acc_min = 0.0f;
     for (int64_t i = 0; i < n / kQK_K; ++i) {
-        int summs = 0;
+        int32_t summs = 0;
         for (int s = 0; s < 16; ++s) summs += y[i].bsums[s] * (x[i].scales[s] >> 4);
-        const float dall = y[i].d * fp16_to_fp32(x[i].d);
-        const float dmin = y[i].d * fp16_to_fp32(x[i].dmin);
-        int isum = 0;
+        int32_t isum = 0;
         for (int s = 0; s < kQK_K / 16; ++s) {
-            int isuml = 0;
+            int32_t isuml = 0;
             for (int l = 0; l < 16; ++l) isuml += y[i].qs[16 * s + l] * q2_code(x[i].qs, 16 * s + l);
             isum += (x[i].scales[s] & 0xF) * isuml;
         }
-        sum += dall * static_cast<float>(isum) - dmin * static_cast<float>(summs);
+        acc = std::fma(static_cast<float>(isum), fp16_to_fp32(x[i].d) * y[i].d, acc);
+        acc_min = std::fma(static_cast<float>(summs), fp16_to_fp32(x[i].dmin) * y[i].d, acc_min);
     }
-    return sum;
+    return acc - acc_min;
 }
 
 }  // namespace

@@ -63,17 +63,26 @@ void quantize_q5_0(const float* src, void* dst, int64_t n) {
     }
 }
 
+// In llama.cpp's x86 float order (ggml's AVX2 vec_dot; Q5_0 is never repacked): each block's integer
+// products go into 8 lanes of 4 consecutive elements; lane l accumulates fma(float(lane sum), d·dy, acc[l])
+// over the blocks; the lanes are reduced as ggml's hsum_float_8 ((0+4)+(2+6)) + ((1+5)+(3+7)).
 float dot_q5_0_q8_0(const void* w, const void* a, int64_t n) {
     const BlockQ5_0* x = static_cast<const BlockQ5_0*>(w);
     const BlockQ8_0* y = static_cast<const BlockQ8_0*>(a);
-    float sum = 0.0f;
+    constexpr int kLanes = 8, kPerLane = kQK5_0 / kLanes;
+    float acc[kLanes] = {};
     for (int64_t i = 0; i < n / kQK5_0; ++i) {
+        const float scale = fp16_to_fp32(x[i].d) * fp16_to_fp32(y[i].d);
         const uint32_t qh = high_bits(x[i].qh);
-        int32_t sumi = 0;
-        for (int j = 0; j < kQK5_0; ++j) sumi += (q5_code(x[i].qs, qh, j) - 16) * y[i].qs[j];
-        sum += (fp16_to_fp32(x[i].d) * fp16_to_fp32(y[i].d)) * static_cast<float>(sumi);
+        for (int l = 0; l < kLanes; ++l) {
+            int32_t lane_sum = 0;
+            for (int j = l * kPerLane; j < (l + 1) * kPerLane; ++j) lane_sum += (q5_code(x[i].qs, qh, j) - 16) * y[i].qs[j];
+            acc[l] = std::fma(static_cast<float>(lane_sum), scale, acc[l]);
+        }
     }
-    return sum;
+    const float even = (acc[0] + acc[4]) + (acc[2] + acc[6]);
+    const float odd = (acc[1] + acc[5]) + (acc[3] + acc[7]);
+    return even + odd;
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// AVX2 dots of K-quant (Q3_K … Q6_K) and IQ4_XS weight rows with Q8_K activation rows.
+// AVX2 dots of K-quant (Q2_K … Q6_K) and IQ4_XS weight rows with Q8_K activation rows.
 //
 // Integers: maddubs multiplies the unsigned weight codes (IQ4_XS: |w| with sign(a, w)) by the signed
 // activation bytes into 16-bit pairs that never saturate (≤ 63·127·2), madd multiplies those by the
@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "kernels/avx2/avx2_kernels.h"
+#include "kernels/avx2/lanes_avx2.h"
 #include "kernels/k_quant_scales.h"
 #include "quant/blocks.h"
 #include "quant/blocks_k.h"
@@ -19,27 +20,8 @@ namespace chord::avx2 {
 
 namespace {
 
-float f16(uint16_t h) { return _cvtsh_ss(h); }
-
-__m256i load(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
-
 // Σ scale · (pairs of 16-bit products) into int32 lanes.
 __m256i scaled(__m256i p16, int scale) { return _mm256_madd_epi16(p16, _mm256_set1_epi16(static_cast<int16_t>(scale))); }
-
-// Horizontal sum as ggml's hsum_float_8 (quant/x86_lanes.h).
-float hsum8(__m256 v) {
-    __m128 r = _mm_add_ps(_mm256_extractf128_ps(v, 1), _mm256_castps256_ps128(v));
-    r = _mm_add_ps(r, _mm_movehl_ps(r, r));
-    r = _mm_add_ss(r, _mm_movehdup_ps(r));
-    return _mm_cvtss_f32(r);
-}
-
-int32_t hsum_i32(__m256i v) {
-    __m128i r = _mm_add_epi32(_mm256_extracti128_si256(v, 1), _mm256_castsi256_si128(v));
-    r = _mm_add_epi32(r, _mm_shuffle_epi32(r, _MM_SHUFFLE(1, 0, 3, 2)));
-    r = _mm_add_epi32(r, _mm_shuffle_epi32(r, _MM_SHUFFLE(2, 3, 0, 1)));
-    return _mm_cvtsi128_si32(r);
-}
 
 // Q4_K / Q5_K: sub-blocks 2p and 2p+1 are the low and high nibbles of qs[32p…32p+31]; kFifth adds
 // Q5_K's fifth bit, bit s of qh[l] for element 32s + l.
@@ -163,6 +145,38 @@ float dot_q3_k(const void* w, const void* act, int64_t n) {
     return hsum8(acc);
 }
 
+// Q2_K: qs[32h + l] holds the 2-bit codes of elements 128h + l, +32, +64, +96 (bits 0-1 … 6-7); sub-blocks
+// of 16 with 4-bit scales (low nibble) and mins (high nibble). llama.cpp's repacked-Q2_K order: whole
+// super-block integer sums, two fused float sums.
+float dot_q2_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ2_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const __m256i m3 = _mm256_set1_epi8(3);
+    const __m128i m4 = _mm_set1_epi8(0x0F);
+    float acc = 0.0f, acc_min = 0.0f;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales));
+        const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), m4));
+        const int32_t min_sum = hsum_i32(_mm256_madd_epi16(mins, load(y[i].bsums)));
+        alignas(16) uint8_t sc[16];
+        _mm_store_si128(reinterpret_cast<__m128i*>(sc), _mm_and_si128(packed, m4));
+        __m256i sumi = _mm256_setzero_si256();
+        for (int h = 0; h < 2; ++h) {
+            const __m256i q = load(x[i].qs + 32 * h);
+            for (int c = 0; c < 4; ++c) {  // elements 128h + 32c …: 16-bit lanes 0-7 sub-block s, 8-15 s + 1
+                const int s = 8 * h + 2 * c;
+                const __m256i p = _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(q, 2 * c), m3),
+                                                       load(y[i].qs + 128 * h + 32 * c));
+                const __m256i scale = _mm256_set_m128i(_mm_set1_epi16(sc[s + 1]), _mm_set1_epi16(sc[s]));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, scale));
+            }
+        }
+        acc = std::fma(static_cast<float>(hsum_i32(sumi)), f16(x[i].d) * y[i].d, acc);
+        acc_min = std::fma(static_cast<float>(min_sum), f16(x[i].dmin) * y[i].d, acc_min);
+    }
+    return acc - acc_min;
+}
+
 // IQ4_XS: sub-block s's indices are qs[16s…16s+15], element j in the low nibble, j+16 in the high one.
 float dot_iq4_xs(const void* w, const void* act, int64_t n) {
     const auto* x = static_cast<const BlockIQ4_XS*>(w);
@@ -189,6 +203,7 @@ float dot_iq4_xs(const void* w, const void* act, int64_t n) {
 
 RowDot k_quant_dot(TensorType type) {
     switch (type) {
+        case TensorType::Q2_K: return dot_q2_k;
         case TensorType::Q3_K: return dot_q3_k;
         case TensorType::Q4_K: return dot_q4_k;
         case TensorType::Q5_K: return dot_q5_k;

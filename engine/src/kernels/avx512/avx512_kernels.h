@@ -1,5 +1,6 @@
 #pragma once
 // Entry points of the AVX-512 kernels (compiled with AVX-512 flags; only reached through the table).
+#include <cstddef>
 #include <cstdint>
 
 #include "chord/tensor_type.h"
@@ -24,10 +25,12 @@ void gemm_q4_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8Activa
 void gemm_q8_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8ActivationLayout& layout, const uint8_t* act,
                float* y);
 // F32 / F16 / BF16 weights with widened activations ([n_tokens][n_in] floats).
-// dot(weight row, Q8_K activation row) of n elements for Q3_K, Q4_K, Q5_K, Q6_K and IQ4_XS weights, bit-identical
+// dot(weight row, Q8_K activation row) of n elements for Q2_K, Q3_K, Q4_K, Q5_K, Q6_K and IQ4_XS weights, bit-identical
 // to the type's scalar vec_dot; nullptr for other types.
 using RowDot = float (*)(const void* w, const void* act, int64_t n);
 RowDot k_quant_dot(TensorType type);
+// The same for Q4_1 / Q5_1 (Q8_1 activation rows) and Q5_0 / IQ4_NL (Q8_0 rows); nullptr for other types.
+RowDot block32_dot(TensorType type);
 void silu_mul(float* gate, const float* up, int64_t n);
 void gemm_float(const WeightMatrix& w, int64_t row0, int64_t row1, const float* act, int64_t n_tokens, float* y);
 

@@ -1,4 +1,4 @@
-// AVX-512 dots of K-quant (Q3_K … Q6_K) and IQ4_XS weight rows with Q8_K activation rows.
+// AVX-512 dots of K-quant (Q2_K … Q6_K) and IQ4_XS weight rows with Q8_K activation rows.
 //
 // Integers: maddubs multiplies the unsigned weight codes (IQ4_XS: |w|, with the activation's sign
 // flipped where w < 0) by the signed activation bytes into 16-bit pairs that never saturate
@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "kernels/avx512/avx512_kernels.h"
+#include "kernels/avx512/lanes_avx512.h"
 #include "kernels/k_quant_scales.h"
 #include "quant/blocks.h"
 #include "quant/blocks_k.h"
@@ -20,8 +21,6 @@
 namespace chord::avx512 {
 
 namespace {
-
-float f16(uint16_t h) { return _cvtsh_ss(h); }
 
 // 64 bytes from two 32-byte halves.
 __m512i load_halves(const void* lo, const void* hi) {
@@ -42,14 +41,6 @@ __m512i bits(__m512i v, int shift_lo, int shift_hi, int mask) {
 
 // x86 lanes (e mod 32)/4 from the 16 lanes of 64-element chunks.
 __m256i fold_lanes(__m512i s) { return _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1)); }
-
-// Horizontal sum as ggml's hsum_float_8 (quant/x86_lanes.h).
-float hsum8(__m256 v) {
-    __m128 r = _mm_add_ps(_mm256_extractf128_ps(v, 1), _mm256_castps256_ps128(v));
-    r = _mm_add_ps(r, _mm_movehl_ps(r, r));
-    r = _mm_add_ss(r, _mm_movehdup_ps(r));
-    return _mm_cvtss_f32(r);
-}
 
 // Q4_K / Q5_K: sub-block pairs (2p, 2p+1) share qs[32p…32p+31] (low / high nibbles). A 64-byte load
 // at 64·it covers sub-blocks 4it (low nibbles of its first half), 4it+2 (low, second half), 4it+1 and
@@ -145,6 +136,38 @@ float dot_q6_k(const void* w, const void* act, int64_t n) {
     return hsum8(acc);
 }
 
+// Q2_K: qs[32h + l] holds the 2-bit codes of elements 128h + l, +32, +64, +96 (bits 0-1 … 6-7); sub-blocks
+// of 16 with 4-bit scales (low nibble) and mins (high nibble). A 64-byte load holds both halves; chunk c
+// (bits 2c) is elements 32c… (low 256 bits) and 128 + 32c… (high). llama.cpp's repacked-Q2_K order: whole
+// super-block integer sums, two fused float sums.
+float dot_q2_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ2_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const __m128i m4 = _mm_set1_epi8(0x0F);
+    // int16 k of chunk c belongs to sub-block 2c + {0, 1, 8, 9}[k/8].
+    alignas(64) static constexpr int16_t kSubBlock[32] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                                          8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9};
+    const __m512i sub_block = _mm512_load_si512(kSubBlock);
+    float acc = 0.0f, acc_min = 0.0f;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales));
+        const __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), m4));
+        const int32_t min_sum = _mm512_reduce_add_epi32(_mm512_zextsi256_si512(_mm256_madd_epi16(mins, load256(y[i].bsums))));
+        const __m512i sc16 = _mm512_zextsi256_si512(_mm256_cvtepu8_epi16(_mm_and_si128(packed, m4)));
+        const __m512i q = _mm512_loadu_si512(x[i].qs);
+        __m512i sumi = _mm512_setzero_si512();
+        for (int c = 0; c < 4; ++c) {
+            const __m512i codes = _mm512_and_si512(_mm512_srli_epi16(q, 2 * c), _mm512_set1_epi8(3));
+            const __m512i p = _mm512_maddubs_epi16(codes, load_halves(y[i].qs + 32 * c, y[i].qs + 128 + 32 * c));
+            const __m512i idx = _mm512_add_epi16(sub_block, _mm512_set1_epi16(static_cast<int16_t>(2 * c)));
+            sumi = _mm512_dpwssd_epi32(sumi, p, _mm512_permutexvar_epi16(idx, sc16));
+        }
+        acc = std::fma(static_cast<float>(_mm512_reduce_add_epi32(sumi)), f16(x[i].d) * y[i].d, acc);
+        acc_min = std::fma(static_cast<float>(min_sum), f16(x[i].dmin) * y[i].d, acc_min);
+    }
+    return acc - acc_min;
+}
+
 // The sixteen Q3_K scales minus 32 as int8, in registers (bytes written one by one and read back as a
 // vector would stall on store forwarding): low 4 bits are the nibbles of bytes 0-7 (s < 8: low, else
 // high nibble of byte s−8); high 2 bits of s are bits 2·(s/4) of byte 8 + s%4.
@@ -225,6 +248,7 @@ float dot_iq4_xs(const void* w, const void* act, int64_t n) {
 
 RowDot k_quant_dot(TensorType type) {
     switch (type) {
+        case TensorType::Q2_K: return dot_q2_k;
         case TensorType::Q3_K: return dot_q3_k;
         case TensorType::Q4_K: return dot_q4_k;
         case TensorType::Q5_K: return dot_q5_k;

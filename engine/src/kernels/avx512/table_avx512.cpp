@@ -1,6 +1,6 @@
 // The AVX-512 VNNI kernel table: SIMD kernels for Q4_0, Q8_0, F16, BF16 and F32 weights (own activation
-// layouts) and row dots for Q3_K, Q4_K, Q5_K, Q6_K and IQ4_XS (Q8_K rows); other types go through the scalar
-// reference on plain rows.
+// layouts) and row dots for Q2_K … Q6_K and IQ4_XS (Q8_K rows), Q4_1 / Q5_1 (Q8_1 rows), Q5_0 / IQ4_NL (Q8_0 rows);
+// other types go through the scalar reference on plain rows.
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/kernels.h"
 #include "kernels/reference_kernels.h"
@@ -36,7 +36,7 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
             const Q8ActivationLayout l = q8_activation_layout(w.n_in, n_tokens, n_tokens >= avx512::kMinGroupedTokens);
             if (w.type == TensorType::Q4_0) avx512::gemm_q4_0(w, row0, row1, l, act, y);
             else if (w.type == TensorType::Q8_0) avx512::gemm_q8_0(w, row0, row1, l, act, y);
-            else reference_gemm_rows(w, row0, row1, act + l.rows, l.row_stride, n_tokens, y);
+            else reference_gemm_rows(w, row0, row1, act + l.rows, l.row_stride, n_tokens, y, avx512::block32_dot(w.type));
             return;
         }
         case SimdActivationKind::Widened:
@@ -44,8 +44,9 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
             return;
         case SimdActivationKind::Reference: break;
     }
-    reference_gemm_rows(w, row0, row1, act, reference_activation_bytes(*w.format, w.n_in, 1), n_tokens, y,
-                        avx512::k_quant_dot(w.type));
+    const size_t stride = reference_activation_bytes(*w.format, w.n_in, 1);
+    const avx512::RowDot dot = avx512::k_quant_dot(w.type);
+    reference_gemm_rows(w, row0, row1, act, stride, n_tokens, y, dot ? dot : avx512::block32_dot(w.type));
 }
 
 // The Q4_0 and Q8_0 kernels stream 16 rows at a time: repacked, those rows are one sequential stream.

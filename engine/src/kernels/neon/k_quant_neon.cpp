@@ -1,4 +1,4 @@
-// NEON dots of K-quant (Q3_K … Q6_K) and IQ4_XS weight rows with Q8_K activation rows, with SDOT (dotprod) or, on
+// NEON dots of K-quant (Q2_K … Q6_K) and IQ4_XS weight rows with Q8_K activation rows, with SDOT (dotprod) or, on
 // CPUs without it (Cortex-A53), widening multiplies and pairwise adds.
 //
 // Integers: weights become signed bytes (Q6_K: q − 32; IQ4_XS: table levels) and each 16-byte dot leaves
@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "kernels/k_quant_scales.h"
+#include "kernels/neon/lanes_neon.h"
 #include "kernels/neon/neon_kernels.h"
 #include "quant/blocks.h"
 #include "quant/blocks_k.h"
@@ -18,36 +19,6 @@
 namespace chord::neon {
 
 namespace {
-
-float f16(uint16_t h) { return vgetq_lane_f32(vcvt_f32_f16(vreinterpret_f16_u16(vdup_n_u16(h))), 0); }
-
-// acc lane j += Σ a[4j…4j+3]·b[4j…4j+3].
-struct DotProd {
-    static int32x4_t dot(int32x4_t acc, int8x16_t a, int8x16_t b) { return vdotq_s32(acc, a, b); }
-};
-struct Base {
-    static int32x4_t dot(int32x4_t acc, int8x16_t a, int8x16_t b) {
-        const int32x4_t pairs_lo = vpaddlq_s16(vmull_s8(vget_low_s8(a), vget_low_s8(b)));  // products 0+1 … 6+7
-        const int32x4_t pairs_hi = vpaddlq_s16(vmull_high_s8(a, b));                       // 8+9 … 14+15
-        return vaddq_s32(acc, vpaddq_s32(pairs_lo, pairs_hi));
-    }
-};
-
-int8x16_t s8(uint8x16_t v) { return vreinterpretq_s8_u8(v); }
-
-// The x86 float steps: 8 lanes (a: 0-3, b: 4-7) scaled by d into fused sums, reduced as hsum_float_8.
-struct Lanes8 {
-    float32x4_t a = vdupq_n_f32(0.0f), b = vdupq_n_f32(0.0f);
-    void add(float d, int32x4_t ia, int32x4_t ib) {
-        a = vfmaq_f32(a, vcvtq_f32_s32(ia), vdupq_n_f32(d));
-        b = vfmaq_f32(b, vcvtq_f32_s32(ib), vdupq_n_f32(d));
-    }
-    float sum() const {
-        const float32x4_t s = vaddq_f32(a, b);                             // lane i + lane i+4
-        const float32x2_t t = vadd_f32(vget_low_f32(s), vget_high_f32(s));  // (0+2), (1+3)
-        return vget_lane_f32(t, 0) + vget_lane_f32(t, 1);
-    }
-};
 
 // Q4_K / Q5_K: sub-blocks 2p and 2p+1 are the low and high nibbles of qs[32p…32p+31]; kFifth adds
 // Q5_K's fifth bit, bit s of qh[l] for element 32s + l. Lanes as above in ia / ib.
@@ -142,6 +113,36 @@ float dot_q6_k(const void* w, const void* act, int64_t n) {
     return acc.sum();
 }
 
+// Q2_K: qs[32h + l] holds the 2-bit codes of elements 128h + l, +32, +64, +96 (bits 0-1 … 6-7); sub-blocks
+// of 16 with 4-bit scales (low nibble) and mins (high nibble). llama.cpp's repacked-Q2_K order: whole
+// super-block integer sums, two fused float sums.
+template <typename D>
+float dot_q2_k(const void* w, const void* act, int64_t n) {
+    const auto* x = static_cast<const BlockQ2_K*>(w);
+    const auto* y = static_cast<const BlockQ8_K*>(act);
+    const uint8x16_t m3 = vdupq_n_u8(3);
+    const int32x4_t zero = vdupq_n_s32(0);
+    float acc = 0.0f, acc_min = 0.0f;
+    for (int64_t i = 0; i < n / kQK_K; ++i) {
+        int32_t min_sum = 0;
+        for (int s = 0; s < 16; ++s) min_sum += y[i].bsums[s] * (x[i].scales[s] >> 4);
+        int32x4_t sumi = zero;
+        for (int h = 0; h < 2; ++h) {
+            const uint8x16_t q[2] = {vld1q_u8(x[i].qs + 32 * h), vld1q_u8(x[i].qs + 32 * h + 16)};
+            for (int c = 0; c < 4; ++c) {  // elements 128h + 32c …: sub-blocks 8h + 2c (k = 0) and + 1
+                for (int k = 0; k < 2; ++k) {
+                    const int s = 8 * h + 2 * c + k;
+                    const uint8x16_t codes = vandq_u8(vshlq_u8(q[k], vdupq_n_s8(static_cast<int8_t>(-2 * c))), m3);
+                    sumi = vmlaq_n_s32(sumi, D::dot(zero, s8(codes), vld1q_s8(y[i].qs + 16 * s)), x[i].scales[s] & 0xF);
+                }
+            }
+        }
+        acc = std::fma(static_cast<float>(vaddvq_s32(sumi)), f16(x[i].d) * y[i].d, acc);
+        acc_min = std::fma(static_cast<float>(min_sum), f16(x[i].dmin) * y[i].d, acc_min);
+    }
+    return acc - acc_min;
+}
+
 // Q3_K: for half h, qs[32h + l] holds the 2 low bits of elements 128h + l, +32, +64, +96 (bits 0-1 … 6-7)
 // and bit b of hmask[l] the high bit of element 32b + l; value = (low | high<<2) − 4. Sub-blocks of 16.
 template <typename D>
@@ -203,6 +204,7 @@ float dot_iq4_xs(const void* w, const void* act, int64_t n) {
 template <typename D>
 RowDot k_quant_dot(TensorType type) {
     switch (type) {
+        case TensorType::Q2_K: return dot_q2_k<D>;
         case TensorType::Q3_K: return dot_q3_k<D>;
         case TensorType::Q4_K: return dot_q4_k<D>;
         case TensorType::Q5_K: return dot_q5_k<D>;

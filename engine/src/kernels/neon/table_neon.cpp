@@ -1,6 +1,6 @@
 // The NEON kernel tables: SIMD kernels for Q4_0, Q8_0 (SDOT with dotprod, SMULL/SADALP without), F16,
-// BF16 and F32 weights, and row dots for Q3_K, Q4_K, Q5_K, Q6_K and IQ4_XS (same two variants); other types go
-// through the scalar reference on plain rows.
+// BF16 and F32 weights, and row dots for Q2_K … Q6_K, IQ4_XS, Q4_1, Q5_0, Q5_1 and IQ4_NL (same two
+// variants); other types go through the scalar reference on plain rows.
 #include "kernels/cpu_features.h"
 #include "kernels/kernels.h"
 #include "kernels/neon/neon_kernels.h"
@@ -39,8 +39,9 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
         neon::gemm_float(w, row0, row1, reinterpret_cast<const float*>(act), n_tokens, y);
         return;
     }
-    reference_gemm_rows(w, row0, row1, act, reference_activation_bytes(*w.format, w.n_in, 1), n_tokens, y,
-                        kDotProd ? neon::k_quant_dot_dotprod(w.type) : neon::k_quant_dot_base(w.type));
+    neon::RowDot dot = kDotProd ? neon::k_quant_dot_dotprod(w.type) : neon::k_quant_dot_base(w.type);
+    if (!dot) dot = kDotProd ? neon::block32_dot_dotprod(w.type) : neon::block32_dot_base(w.type);
+    reference_gemm_rows(w, row0, row1, act, reference_activation_bytes(*w.format, w.n_in, 1), n_tokens, y, dot);
 }
 
 const Kernels kNeonDotProd{SimdLevel::Neon, "NEON+dotprod", activation_bytes, convert, gemm_rows<true>, neon::silu_mul,
