@@ -3,8 +3,10 @@
 #
 #   scripts/bench/compare.sh [--types q4_0,q8_0,f16] [--rounds 2] [--reps 3] [--threads 2]
 #                            [--pp 512] [--tg 128] [--models DIR] [--out DIR] [--quiet-wait S]
+#   (types: f32, f16, bf16, q8_0, q4_0, or any chord-quantize type such as q4_k_m, q5_k_m, q6_k, iq4_xs)
 #
 # 1. makes synthetic TinyLlama-1.1B models with chord-mkmodel (seed 1234; skipped when already there);
+#    other types (llama-quantize's per-tensor mixes) with chord-quantize from the f16 model;
 # 2. checks that make_model.py's output (llama.cpp's side generator) loads and runs in Chord;
 # 3. for each model, `rounds` times: chord-bench, then llama.cpp's bench.mjs (node-llama-cpp 3.21.1,
 #    UV_THREADPOOL_SIZE=1), each in a fresh process (peak RSS = that process's VmHWM), flash attention on;
@@ -38,7 +40,7 @@ while [[ $# -gt 0 ]]; do
     --models) models="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --quiet-wait) quiet_wait="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -46,7 +48,8 @@ done
 mkmodel="$build/bin/chord-mkmodel"
 bench="$build/bin/chord-bench"
 cli="$build/bin/chord-cli"
-for tool in "$mkmodel" "$bench" "$cli"; do
+quantize="$build/bin/chord-quantize"
+for tool in "$mkmodel" "$bench" "$cli" "$quantize"; do
   [[ -x "$tool" ]] || { echo "compare.sh: $tool not built (cmake --build $build)" >&2; exit 1; }
 done
 [[ -d "$ref/node_modules/node-llama-cpp" ]] || "$repo/scripts/bench/setup-llamacpp.sh" "$ref"
@@ -80,13 +83,21 @@ log "results in $out"
 
 # 1. Models (deterministic: an existing file from the same command is identical).
 IFS=, read -r -a type_list <<< "$types"
-for t in "${type_list[@]}"; do
-  f="$models/chord-tinyllama-1.1b-$t.gguf"
-  if [[ ! -f "$f" ]]; then
-    log "chord-mkmodel --preset tinyllama-1.1b --type $t --seed 1234"
-    "$mkmodel" -q --preset tinyllama-1.1b --type "$t" --seed 1234 --threads "$threads" -o "$f" >&2
-  fi
-done
+make_model() {  # type
+  local t=$1 f="$models/chord-tinyllama-1.1b-$1.gguf"
+  [[ -f "$f" ]] && return
+  case "$t" in
+    f32|f16|bf16|q8_0|q4_0)
+      log "chord-mkmodel --preset tinyllama-1.1b --type $t --seed 1234"
+      "$mkmodel" -q --preset tinyllama-1.1b --type "$t" --seed 1234 --threads "$threads" -o "$f.part" >&2 ;;
+    *)
+      make_model f16
+      log "chord-quantize chord-tinyllama-1.1b-f16.gguf ${t^^}"
+      "$quantize" "$models/chord-tinyllama-1.1b-f16.gguf" "$f.part" "${t^^}" --threads "$threads" >&2 ;;
+  esac
+  mv "$f.part" "$f"
+}
+for t in "${type_list[@]}"; do make_model "$t"; done
 
 # 2. make_model.py's files (llama.cpp's side) load and generate in Chord.
 if /usr/bin/python3 -c "import numpy" 2>/dev/null; then

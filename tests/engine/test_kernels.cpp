@@ -217,7 +217,7 @@ const TensorType kBlockDotTypes[] = {TensorType::Q4_1, TensorType::Q5_0, TensorT
 // Random bytes reach every code and scale, the largest included (the 16-bit pair products' bounds); the
 // fp16 block scales are set to 2^-10 (0x1400) to stay finite.
 void check_random_bytes(TensorType type, int64_t n_in) {
-    const int64_t n_out = 9, n_tokens = 3;
+    const int64_t n_out = 9, n_tokens = 6;  // a 4-token tile and a tail of 2
     TestMatrix m(type, n_in, n_out, 3u);
     std::mt19937 rng(17u);
     for (auto& b : m.bytes) b = static_cast<uint8_t>(rng());

@@ -29,6 +29,11 @@ using RowDot = float (*)(const void* w, const void* act, int64_t n);
 RowDot k_quant_dot(TensorType type);
 // The same for Q4_1 / Q5_1 (Q8_1 activation rows) and Q5_0 / IQ4_NL (Q8_0 rows); nullptr for other types.
 RowDot block32_dot(TensorType type);
+// y[t][r] = dot(W row r, Q8_K activation row t) for r in [row0, row1) and every token (rows stride bytes
+// apart), several tokens per weight pass; the same bits as the row dot. nullptr for types without one.
+using KQuantGemm = void (*)(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t stride,
+                            int64_t n_tokens, float* y);
+KQuantGemm k_quant_gemm(TensorType type);
 void silu_mul(float* gate, const float* up, int64_t n);
 void gemm_float(const WeightMatrix& w, int64_t row0, int64_t row1, const float* act, int64_t n_tokens, float* y);
 

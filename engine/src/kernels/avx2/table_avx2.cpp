@@ -45,6 +45,12 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
         case SimdActivationKind::Reference: break;
     }
     const size_t stride = reference_activation_bytes(*w.format, w.n_in, 1);
+    if (n_tokens > 1) {
+        if (const avx2::KQuantGemm gemm = avx2::k_quant_gemm(w.type)) {
+            gemm(w, row0, row1, act, stride, n_tokens, y);
+            return;
+        }
+    }
     const avx2::RowDot dot = avx2::k_quant_dot(w.type);
     reference_gemm_rows(w, row0, row1, act, stride, n_tokens, y, dot ? dot : avx2::block32_dot(w.type));
 }

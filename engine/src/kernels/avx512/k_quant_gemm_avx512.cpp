@@ -1,0 +1,196 @@
+// AVX-512 VNNI batch kernels for Q4_K and Q6_K weights (prompt processing): up to four tokens meet each
+// weight super-block while it is decoded in registers, instead of one row dot per (row, token).
+//
+// Every (row, token) result is bit-identical to the row dots of k_quant_avx512.cpp and so to the scalar
+// references (llama.cpp's x86 order): the integers are exact in any order, and each token's float steps
+// run in its own SIMD lane (Q4_K: lane t of a 4-float register; Q6_K: one 8-lane register per token) in
+// the same sequence as the row dot's.
+//
+// Loop order: token tiles outside, rows inside, so a tile's Q8_K rows (4 × 292 bytes per super-block)
+// stay in L1 while the rows of the pool's chunk stream from L2.
+#include "kernels/x86_intrinsics.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/avx512/avx512_kernels.h"
+#include "kernels/avx512/lanes_avx512.h"
+#include "kernels/k_quant_scales.h"
+#include "model/weights.h"
+#include "quant/blocks_k.h"
+
+namespace chord::avx512 {
+
+namespace {
+
+constexpr int kTile = 4;  // tokens per weight pass
+
+// x86 lanes (e mod 32)/4 from the 16 lanes of 64-element chunks.
+__m256i fold(__m512i s) { return _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1)); }
+
+// 32 int16: x in the low 16, y in the high 16.
+__m512i pair16(int x, int y) {
+    return _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi16(static_cast<int16_t>(x))),
+                              _mm256_set1_epi16(static_cast<int16_t>(y)), 1);
+}
+
+// The Q8_K super-block i of the tile's T token rows.
+template <int T>
+struct TokenBlocks {
+    const BlockQ8_K* row[T];
+    TokenBlocks(const uint8_t* act, size_t stride) {
+        for (int t = 0; t < T; ++t) row[t] = reinterpret_cast<const BlockQ8_K*>(act + static_cast<size_t>(t) * stride);
+    }
+    // Each token's activation scale d in lane t (0 past T).
+    __m128 d(int64_t i) const {
+        alignas(16) float v[4] = {};
+        for (int t = 0; t < T; ++t) v[t] = row[t][i].d;
+        return _mm_load_ps(v);
+    }
+};
+
+// Q4_K: the row dot's order is whole super-block integer sums into two fused float sums, acc and acc_min.
+// Here lane t of acc / acc_min is token t. The 128-byte qs become four registers of two sub-blocks each in
+// element order ([s | s+1], s = 0, 2, 4, 6), so each token's activations load contiguously.
+template <int T>
+void q4_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
+    const auto* x = reinterpret_cast<const BlockQ4_K*>(w_row);
+    const TokenBlocks<T> tok(act, stride);
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    __m128 acc = _mm_setzero_ps(), acc_min = _mm_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        alignas(16) uint8_t sc[8], mn[8];
+        unpack_k4_scales(x[i].scales, sc, mn);
+        __m512i wq[4], scale[4];
+        for (int h = 0; h < 2; ++h) {
+            const __m512i q = _mm512_loadu_si512(x[i].qs + 64 * h);
+            const __m512i lo = _mm512_and_si512(q, m4);                        // sub-blocks 4h, 4h+2
+            const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);  // sub-blocks 4h+1, 4h+3
+            wq[2 * h] = _mm512_shuffle_i64x2(lo, hi, _MM_SHUFFLE(1, 0, 1, 0));
+            wq[2 * h + 1] = _mm512_shuffle_i64x2(lo, hi, _MM_SHUFFLE(3, 2, 3, 2));
+        }
+        for (int k = 0; k < 4; ++k) scale[k] = pair16(sc[2 * k], sc[2 * k + 1]);
+        // mn[g/2] for the 16 bsums groups g of 16 activations.
+        const __m128i mn8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(mn));
+        const __m256i mins = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(mn8, mn8));
+        __m256i sums[4], min_sums[4];
+        for (int t = 0; t < 4; ++t) sums[t] = min_sums[t] = _mm256_setzero_si256();
+        for (int t = 0; t < T; ++t) {
+            const int8_t* a = tok.row[t][i].qs;
+            __m512i s = _mm512_setzero_si512();
+            for (int k = 0; k < 4; ++k)
+                s = _mm512_dpwssd_epi32(s, _mm512_maddubs_epi16(wq[k], _mm512_loadu_si512(a + 64 * k)), scale[k]);
+            sums[t] = fold(s);
+            min_sums[t] = _mm256_madd_epi16(mins, load256(tok.row[t][i].bsums));
+        }
+        const __m128 dy = tok.d(i);
+        const __m128 isum = _mm_cvtepi32_ps(hsum_i32_x4(sums[0], sums[1], sums[2], sums[3]));
+        const __m128 imin = _mm_cvtepi32_ps(hsum_i32_x4(min_sums[0], min_sums[1], min_sums[2], min_sums[3]));
+        acc = _mm_fmadd_ps(isum, _mm_mul_ps(_mm_set1_ps(f16(x[i].d)), dy), acc);
+        acc_min = _mm_fmadd_ps(imin, _mm_mul_ps(_mm_set1_ps(f16(x[i].dmin)), dy), acc_min);
+    }
+    alignas(16) float out[4];
+    _mm_store_ps(out, _mm_sub_ps(acc, acc_min));
+    for (int t = 0; t < T; ++t) y[t * y_stride] = out[t];
+}
+
+// Q6_K: the row dot's order is 8 x86 lanes per super-block fused into 8 running sums (one register per
+// token here), reduced as hsum_float_8. Codes become signed (q − 32) so that each token needs one masked
+// negate instead of a second multiply: |w| · (a with w's sign).
+template <int T>
+void q6_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
+    const auto* x = reinterpret_cast<const BlockQ6_K*>(w_row);
+    const TokenBlocks<T> tok(act, stride);
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    const __m512i m32 = _mm512_set1_epi8(32);
+    alignas(64) static constexpr int16_t kEighths[32] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                                         2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3};
+    const __m512i eighths = _mm512_load_si512(kEighths);  // k/8 for int16 k
+    __m256 acc[T];
+    for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const __m512i sc16 = _mm512_cvtepi8_epi16(
+            _mm256_zextsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales))));
+        __m512i mag[4], scale[4];
+        __mmask64 neg[4];
+        for (int h = 0; h < 2; ++h) {
+            const __m512i ql = _mm512_loadu_si512(x[i].ql + 64 * h);
+            const __m512i qh = _mm512_broadcast_i64x4(load256(x[i].qh + 32 * h));
+            const __m512i top01 = _mm512_srlv_epi16(qh, pair16(0, 2));
+            const __m512i top23 = _mm512_srlv_epi16(qh, pair16(4, 6));
+            const __m512i q[2] = {
+                _mm512_or_si512(_mm512_and_si512(ql, m4),
+                                _mm512_slli_epi16(_mm512_and_si512(top01, _mm512_set1_epi8(3)), 4)),
+                _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), m4),
+                                _mm512_slli_epi16(_mm512_and_si512(top23, _mm512_set1_epi8(3)), 4)),
+            };
+            for (int c = 0; c < 2; ++c) {  // elements 128h + 64c …: chunk k = 2h + c
+                const int k = 2 * h + c;
+                const __m512i wv = _mm512_sub_epi8(q[c], m32);
+                mag[k] = _mm512_abs_epi8(wv);
+                neg[k] = _mm512_movepi8_mask(wv);
+                // int16 j of this chunk belongs to sub-block 4k + j/8.
+                scale[k] = _mm512_permutexvar_epi16(
+                    _mm512_add_epi16(_mm512_set1_epi16(static_cast<int16_t>(4 * k)), eighths), sc16);
+            }
+        }
+        const float dx = f16(x[i].d);
+        for (int t = 0; t < T; ++t) {
+            const int8_t* a = tok.row[t][i].qs;
+            __m512i s = _mm512_setzero_si512();
+            for (int k = 0; k < 4; ++k) {
+                const __m512i av = _mm512_loadu_si512(a + 64 * k);
+                const __m512i signed_a = _mm512_mask_sub_epi8(av, neg[k], _mm512_setzero_si512(), av);
+                s = _mm512_dpwssd_epi32(s, _mm512_maddubs_epi16(mag[k], signed_a), scale[k]);
+            }
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(tok.row[t][i].d * dx), _mm256_cvtepi32_ps(fold(s)), acc[t]);
+        }
+    }
+    for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]);
+}
+
+// Token tiles outside, the chunk's rows inside.
+template <template <int> class Tokens>
+void gemm(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t stride, int64_t n_tokens,
+          float* y) {
+    const int64_t nb = w.n_in / kQK_K;
+    for (int64_t t0 = 0; t0 < n_tokens; t0 += kTile) {
+        const int64_t nt = std::min<int64_t>(kTile, n_tokens - t0);
+        const uint8_t* a = act + static_cast<size_t>(t0) * stride;
+        for (int64_t r = row0; r < row1; ++r) {
+            const uint8_t* wr = w.data + static_cast<size_t>(r) * w.row_bytes;
+            float* out = y + t0 * w.n_out + r;
+            switch (nt) {
+                case 4: Tokens<4>::run(wr, a, stride, nb, out, w.n_out); break;
+                case 3: Tokens<3>::run(wr, a, stride, nb, out, w.n_out); break;
+                case 2: Tokens<2>::run(wr, a, stride, nb, out, w.n_out); break;
+                default: Tokens<1>::run(wr, a, stride, nb, out, w.n_out); break;
+            }
+        }
+    }
+}
+
+template <int T>
+struct Q4K {
+    static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
+        q4_k_tokens<T>(w, a, s, nb, y, ys);
+    }
+};
+template <int T>
+struct Q6K {
+    static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
+        q6_k_tokens<T>(w, a, s, nb, y, ys);
+    }
+};
+
+}  // namespace
+
+KQuantGemm k_quant_gemm(TensorType type) {
+    switch (type) {
+        case TensorType::Q4_K: return gemm<Q4K>;
+        case TensorType::Q6_K: return gemm<Q6K>;
+        default: return nullptr;
+    }
+}
+
+}  // namespace chord::avx512
