@@ -82,7 +82,15 @@ void tile_vec(const typename W::Elem* const* wrows, const float* const* acts, in
         for (int t = 0; t < T; ++t)
             for (int j = 0; j < 4; ++j) acc[r][t][j] = _mm512_setzero_ps();
     const int64_t n64 = n / 64 * 64;
+    // Decode streams every row once; rows of F16 models are often one 4 KiB page each, and the hardware
+    // prefetchers restart at every page. Fetching the next tile's rows at the same offset keeps the
+    // memory busy across those restarts.
+    constexpr int64_t kElemsPerLine = 64 / sizeof(typename W::Elem);
     for (int64_t i = 0; i < n64; i += 64) {
+        if constexpr (T == 1)
+            for (int r = 0; r < R; ++r)
+                for (int64_t e = 0; e < 64; e += kElemsPerLine)
+                    _mm_prefetch(reinterpret_cast<const char*>(wrows[r] + R * n + i + e), _MM_HINT_T0);
 #pragma GCC unroll 4
         for (int j = 0; j < 4; ++j) {
             __m512 wv[R];
