@@ -12,7 +12,9 @@
 
 #include "kernels/avx2/avx2_kernels.h"
 #include "kernels/avx2/lanes_avx2.h"
+#include "kernels/k4_row_dots.h"
 #include "kernels/k_quant_scales.h"
+#include "kernels/x86_k4_scales.h"
 #include "quant/blocks.h"
 #include "quant/blocks_k.h"
 
@@ -46,35 +48,28 @@ __m256i k4_lanes(const uint8_t* qs, const uint8_t* qh, const int8_t* q8, const u
     return sumi;
 }
 
-// llama.cpp's repacked-Q4_K order: whole super-block integer sums, two fused float sums.
-float dot_q4_k(const void* w, const void* act, int64_t n) {
-    const auto* x = static_cast<const BlockQ4_K*>(w);
-    const auto* y = static_cast<const BlockQ8_K*>(act);
-    float acc = 0.0f, acc_min = 0.0f;
-    for (int64_t i = 0; i < n / kQK_K; ++i) {
+// The integer parts of the Q4_K / Q5_K row dots (kernels/k4_row_dots.h has their float steps).
+struct K4Isa {
+    using Lanes = __m256i;
+    using Lanes8 = X86Lanes8;
+    static float f16(uint16_t h) { return avx2::f16(h); }
+    static K4Sums q4_k_sums(const BlockQ4_K& x, const BlockQ8_K& y) {
         uint8_t sc[8], mn[8];
-        unpack_k4_scales(x[i].scales, sc, mn);
-        const int32_t sumi = hsum_i32(k4_lanes<false>(x[i].qs, nullptr, y[i].qs, sc));
-        acc = std::fma(static_cast<float>(sumi), f16(x[i].d) * y[i].d, acc);
-        acc_min = std::fma(static_cast<float>(k4_min_sum(y[i].bsums, mn)), f16(x[i].dmin) * y[i].d, acc_min);
+        unpack_k4_scales(x.scales, sc, mn);
+        const __m256i sums = k4_lanes<false>(x.qs, nullptr, y.qs, sc);
+        const __m256i mins = _mm256_madd_epi16(k4_group_mins(k4_scales_mins(x.scales)), load(y.bsums));
+        // Both horizontal sums at once: lane 0 Σ sums, lane 1 Σ mins.
+        const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(sums, mins), _mm256_setzero_si256());
+        const __m128i r = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+        return {_mm_cvtsi128_si32(r), _mm_extract_epi32(r, 1)};
     }
-    return acc - acc_min;
-}
-
-float dot_q5_k(const void* w, const void* act, int64_t n) {
-    const auto* x = static_cast<const BlockQ5_K*>(w);
-    const auto* y = static_cast<const BlockQ8_K*>(act);
-    __m256 acc = _mm256_setzero_ps();
-    float min_terms = 0.0f;
-    for (int64_t i = 0; i < n / kQK_K; ++i) {
+    static Lanes q5_k_lanes(const BlockQ5_K& x, const BlockQ8_K& y, int32_t& min_sum) {
         uint8_t sc[8], mn[8];
-        unpack_k4_scales(x[i].scales, sc, mn);
-        min_terms = std::fma(-y[i].d * f16(x[i].dmin), static_cast<float>(k4_min_sum(y[i].bsums, mn)), min_terms);
-        const __m256i lanes = k4_lanes<true>(x[i].qs, x[i].qh, y[i].qs, sc);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * f16(x[i].d)), _mm256_cvtepi32_ps(lanes), acc);
+        unpack_k4_scales(x.scales, sc, mn);
+        min_sum = hsum_i32(_mm256_madd_epi16(k4_group_mins(k4_scales_mins(x.scales)), load(y.bsums)));
+        return k4_lanes<true>(x.qs, x.qh, y.qs, sc);
     }
-    return hsum8(acc) + min_terms;
-}
+};
 
 // Q6_K: per half h, ql[64h + l] holds elements l (low nibble) and 64+l (high), ql[64h + 32 + l] elements
 // 32+l and 96+l; qh[32h + l] the top 2 bits of l, 32+l, 64+l, 96+l. Codes enter unsigned (value + 32)
@@ -205,8 +200,8 @@ RowDot k_quant_dot(TensorType type) {
     switch (type) {
         case TensorType::Q2_K: return dot_q2_k;
         case TensorType::Q3_K: return dot_q3_k;
-        case TensorType::Q4_K: return dot_q4_k;
-        case TensorType::Q5_K: return dot_q5_k;
+        case TensorType::Q4_K: return q4_k_row_dot<K4Isa>;
+        case TensorType::Q5_K: return q5_k_row_dot<K4Isa>;
         case TensorType::Q6_K: return dot_q6_k;
         case TensorType::IQ4_XS: return dot_iq4_xs;
         default: return nullptr;

@@ -15,6 +15,7 @@
 #include "kernels/avx2/avx2_kernels.h"
 #include "kernels/avx2/lanes_avx2.h"
 #include "kernels/k_quant_scales.h"
+#include "kernels/x86_k4_scales.h"
 #include "model/weights.h"
 #include "quant/blocks_k.h"
 
@@ -62,9 +63,7 @@ void q4_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
                                                                      _mm256_madd_epi16(_mm256_maddubs_epi16(hi, load(a + 32)), s_hi)));
             }
         }
-        // mn[g/2] for the 16 bsums groups g of 16 activations.
-        const __m128i mn8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(mn));
-        const __m256i mins = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(mn8, mn8));
+        const __m256i mins = k4_group_mins(k4_scales_mins(x[i].scales));
         for (int t = 0; t < T; ++t) min_sums[t] = _mm256_madd_epi16(mins, load(tok.row[t][i].bsums));
         const __m128 dy = tok.d(i);
         const __m128 isum = _mm_cvtepi32_ps(hsum_i32_x4(sums[0], sums[1], sums[2], sums[3]));

@@ -14,7 +14,9 @@
 
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/avx512/lanes_avx512.h"
+#include "kernels/k4_row_dots.h"
 #include "kernels/k_quant_scales.h"
+#include "kernels/x86_k4_scales.h"
 #include "quant/blocks.h"
 #include "quant/blocks_k.h"
 
@@ -43,10 +45,12 @@ __m512i bits(__m512i v, int shift_lo, int shift_hi, int mask) {
 __m256i fold_lanes(__m512i s) { return _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1)); }
 
 // Q4_K / Q5_K: sub-block pairs (2p, 2p+1) share qs[32p…32p+31] (low / high nibbles). A 64-byte load
-// at 64·it covers sub-blocks 4it (low nibbles of its first half), 4it+2 (low, second half), 4it+1 and
-// 4it+3 (high nibbles). kFifth adds Q5_K's fifth bit, bit s of qh[l] for element 32s + l.
+// at 64·it holds sub-blocks 4it (low nibbles of its first half), 4it+2 (low, second half), 4it+1 and
+// 4it+3 (high nibbles); a shuffle puts them in element order, [4it | 4it+1] and [4it+2 | 4it+3], so the
+// activations load contiguously. kFifth adds Q5_K's fifth bit, bit s of qh[l] for element 32s + l.
+// s16: the int16 scales sc[0…7] (lanes 0-7; k4_scales_mins), picked per 256-bit half by a permute.
 template <bool kFifth>
-__m512i k4_lanes(const uint8_t* qs, const uint8_t* qh, const int8_t* q8, const uint8_t sc[8]) {
+__m512i k4_lanes(const uint8_t* qs, const uint8_t* qh, const int8_t* q8, __m512i s16) {
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     const __m512i high = kFifth ? _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(qh)))
                                 : _mm512_setzero_si512();
@@ -54,50 +58,45 @@ __m512i k4_lanes(const uint8_t* qs, const uint8_t* qh, const int8_t* q8, const u
     for (int it = 0; it < 2; ++it) {
         const int s = 4 * it;
         const __m512i q = _mm512_loadu_si512(qs + 64 * it);
-        __m512i lo = _mm512_and_si512(q, m4);                         // sub-blocks s, s+2
-        __m512i hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);   // sub-blocks s+1, s+3
+        const __m512i lo = _mm512_and_si512(q, m4);                        // sub-blocks s, s+2
+        const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);  // sub-blocks s+1, s+3
+        __m512i w01 = _mm512_shuffle_i64x2(lo, hi, _MM_SHUFFLE(1, 0, 1, 0));  // sub-blocks s, s+1
+        __m512i w23 = _mm512_shuffle_i64x2(lo, hi, _MM_SHUFFLE(3, 2, 3, 2));  // sub-blocks s+2, s+3
         if (kFifth) {
-            lo = _mm512_or_si512(lo, _mm512_slli_epi16(bits(high, s, s + 2, 1), 4));
-            hi = _mm512_or_si512(hi, _mm512_slli_epi16(bits(high, s + 1, s + 3, 1), 4));
+            w01 = _mm512_or_si512(w01, _mm512_slli_epi16(bits(high, s, s + 1, 1), 4));
+            w23 = _mm512_or_si512(w23, _mm512_slli_epi16(bits(high, s + 2, s + 3, 1), 4));
         }
         const int8_t* a = q8 + 128 * it;
-        const __m512i p_lo = _mm512_maddubs_epi16(lo, load_halves(a, a + 64));
-        const __m512i p_hi = _mm512_maddubs_epi16(hi, load_halves(a + 32, a + 96));
-        sumi = _mm512_dpwssd_epi32(sumi, p_lo, halves16(sc[s], sc[s + 2]));
-        sumi = _mm512_dpwssd_epi32(sumi, p_hi, halves16(sc[s + 1], sc[s + 3]));
+        const __m512i p01 = _mm512_maddubs_epi16(w01, _mm512_loadu_si512(a));
+        const __m512i p23 = _mm512_maddubs_epi16(w23, _mm512_loadu_si512(a + 64));
+        sumi = _mm512_dpwssd_epi32(sumi, p01, _mm512_permutexvar_epi16(halves16(s, s + 1), s16));
+        sumi = _mm512_dpwssd_epi32(sumi, p23, _mm512_permutexvar_epi16(halves16(s + 2, s + 3), s16));
     }
     return sumi;
 }
 
-// llama.cpp's repacked-Q4_K order: whole super-block integer sums, two fused float sums.
-float dot_q4_k(const void* w, const void* act, int64_t n) {
-    const auto* x = static_cast<const BlockQ4_K*>(w);
-    const auto* y = static_cast<const BlockQ8_K*>(act);
-    float acc = 0.0f, acc_min = 0.0f;
-    for (int64_t i = 0; i < n / kQK_K; ++i) {
-        uint8_t sc[8], mn[8];
-        unpack_k4_scales(x[i].scales, sc, mn);
-        const int32_t sumi = _mm512_reduce_add_epi32(k4_lanes<false>(x[i].qs, nullptr, y[i].qs, sc));
-        acc = std::fma(static_cast<float>(sumi), f16(x[i].d) * y[i].d, acc);
-        acc_min = std::fma(static_cast<float>(k4_min_sum(y[i].bsums, mn)), f16(x[i].dmin) * y[i].d, acc_min);
+// The integer parts of the Q4_K / Q5_K row dots (kernels/k4_row_dots.h has their float steps).
+struct K4Isa {
+    using Lanes = __m256i;
+    using Lanes8 = X86Lanes8;
+    static float f16(uint16_t h) { return avx512::f16(h); }
+    static K4Sums q4_k_sums(const BlockQ4_K& x, const BlockQ8_K& y) {
+        const __m128i scales_mins = k4_scales_mins(x.scales);
+        const __m512i s16 = _mm512_zextsi256_si512(_mm256_cvtepu8_epi16(scales_mins));
+        const __m256i sums = fold_lanes(k4_lanes<false>(x.qs, nullptr, y.qs, s16));
+        const __m256i mins = _mm256_madd_epi16(k4_group_mins(scales_mins), load256(y.bsums));
+        // Both horizontal sums at once: lane 0 Σ sums, lane 1 Σ mins.
+        const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(sums, mins), _mm256_setzero_si256());
+        const __m128i r = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+        return {_mm_cvtsi128_si32(r), _mm_extract_epi32(r, 1)};
     }
-    return acc - acc_min;
-}
-
-float dot_q5_k(const void* w, const void* act, int64_t n) {
-    const auto* x = static_cast<const BlockQ5_K*>(w);
-    const auto* y = static_cast<const BlockQ8_K*>(act);
-    __m256 acc = _mm256_setzero_ps();
-    float min_terms = 0.0f;
-    for (int64_t i = 0; i < n / kQK_K; ++i) {
-        uint8_t sc[8], mn[8];
-        unpack_k4_scales(x[i].scales, sc, mn);
-        min_terms = std::fma(-y[i].d * f16(x[i].dmin), static_cast<float>(k4_min_sum(y[i].bsums, mn)), min_terms);
-        const __m256i lanes = fold_lanes(k4_lanes<true>(x[i].qs, x[i].qh, y[i].qs, sc));
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * f16(x[i].d)), _mm256_cvtepi32_ps(lanes), acc);
+    static Lanes q5_k_lanes(const BlockQ5_K& x, const BlockQ8_K& y, int32_t& min_sum) {
+        const __m128i scales_mins = k4_scales_mins(x.scales);
+        const __m512i s16 = _mm512_zextsi256_si512(_mm256_cvtepu8_epi16(scales_mins));
+        min_sum = hsum_i32(_mm256_madd_epi16(k4_group_mins(scales_mins), load256(y.bsums)));
+        return fold_lanes(k4_lanes<true>(x.qs, x.qh, y.qs, s16));
     }
-    return hsum8(acc) + min_terms;
-}
+};
 
 // Q6_K: per half h (128 elements), ql[64h…64h+63] holds elements 0-63 in its low nibbles and 64-127 in
 // its high nibbles; qh[32h + l] holds the top 2 bits of elements l, 32+l, 64+l, 96+l (bits 0-1 … 6-7).
@@ -250,8 +249,8 @@ RowDot k_quant_dot(TensorType type) {
     switch (type) {
         case TensorType::Q2_K: return dot_q2_k;
         case TensorType::Q3_K: return dot_q3_k;
-        case TensorType::Q4_K: return dot_q4_k;
-        case TensorType::Q5_K: return dot_q5_k;
+        case TensorType::Q4_K: return q4_k_row_dot<K4Isa>;
+        case TensorType::Q5_K: return q5_k_row_dot<K4Isa>;
         case TensorType::Q6_K: return dot_q6_k;
         case TensorType::IQ4_XS: return dot_iq4_xs;
         default: return nullptr;

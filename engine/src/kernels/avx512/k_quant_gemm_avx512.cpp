@@ -11,11 +11,10 @@
 #include "kernels/x86_intrinsics.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/avx512/lanes_avx512.h"
-#include "kernels/k_quant_scales.h"
+#include "kernels/x86_k4_scales.h"
 #include "model/weights.h"
 #include "quant/blocks_k.h"
 
@@ -59,8 +58,8 @@ void q4_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     __m128 acc = _mm_setzero_ps(), acc_min = _mm_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
-        alignas(16) uint8_t sc[8], mn[8];
-        unpack_k4_scales(x[i].scales, sc, mn);
+        const __m128i scales_mins = k4_scales_mins(x[i].scales);
+        const __m512i s16 = _mm512_zextsi256_si512(_mm256_cvtepu8_epi16(scales_mins));  // sc 0-7, mn 0-7
         __m512i wq[4], scale[4];
         for (int h = 0; h < 2; ++h) {
             const __m512i q = _mm512_loadu_si512(x[i].qs + 64 * h);
@@ -69,10 +68,8 @@ void q4_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
             wq[2 * h] = _mm512_shuffle_i64x2(lo, hi, _MM_SHUFFLE(1, 0, 1, 0));
             wq[2 * h + 1] = _mm512_shuffle_i64x2(lo, hi, _MM_SHUFFLE(3, 2, 3, 2));
         }
-        for (int k = 0; k < 4; ++k) scale[k] = pair16(sc[2 * k], sc[2 * k + 1]);
-        // mn[g/2] for the 16 bsums groups g of 16 activations.
-        const __m128i mn8 = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(mn));
-        const __m256i mins = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(mn8, mn8));
+        for (int k = 0; k < 4; ++k) scale[k] = _mm512_permutexvar_epi16(pair16(2 * k, 2 * k + 1), s16);
+        const __m256i mins = k4_group_mins(scales_mins);
         __m256i sums[4], min_sums[4];
         for (int t = 0; t < 4; ++t) sums[t] = min_sums[t] = _mm256_setzero_si256();
         for (int t = 0; t < T; ++t) {

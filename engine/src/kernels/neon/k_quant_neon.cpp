@@ -10,6 +10,7 @@
 
 #include <cmath>
 
+#include "kernels/k4_row_dots.h"
 #include "kernels/k_quant_scales.h"
 #include "kernels/neon/lanes_neon.h"
 #include "kernels/neon/neon_kernels.h"
@@ -44,40 +45,34 @@ void k4_lanes(const uint8_t* qs, const uint8_t* qh, const int8_t* q8, const uint
     }
 }
 
-// llama.cpp's repacked-Q4_K order: whole super-block integer sums, two fused float sums.
+// The integer parts of the Q4_K / Q5_K row dots (kernels/k4_row_dots.h has their float steps).
+struct Lanes {
+    int32x4_t a, b;  // x86 lanes 0-3, 4-7
+};
+struct NeonLanes8 : Lanes8 {
+    void add(float d, Lanes l) { Lanes8::add(d, l.a, l.b); }
+};
 template <typename D>
-float dot_q4_k(const void* w, const void* act, int64_t n) {
-    const auto* x = static_cast<const BlockQ4_K*>(w);
-    const auto* y = static_cast<const BlockQ8_K*>(act);
-    float acc = 0.0f, acc_min = 0.0f;
-    for (int64_t i = 0; i < n / kQK_K; ++i) {
+struct K4Isa {
+    using Lanes = neon::Lanes;
+    using Lanes8 = NeonLanes8;
+    static float f16(uint16_t h) { return neon::f16(h); }
+    static K4Sums q4_k_sums(const BlockQ4_K& x, const BlockQ8_K& y) {
         uint8_t sc[8], mn[8];
-        unpack_k4_scales(x[i].scales, sc, mn);
+        unpack_k4_scales(x.scales, sc, mn);
         int32x4_t ia, ib;
-        k4_lanes<D, false>(x[i].qs, nullptr, y[i].qs, sc, ia, ib);
-        const int32_t sumi = vaddvq_s32(vaddq_s32(ia, ib));
-        acc = std::fma(static_cast<float>(sumi), f16(x[i].d) * y[i].d, acc);
-        acc_min = std::fma(static_cast<float>(k4_min_sum(y[i].bsums, mn)), f16(x[i].dmin) * y[i].d, acc_min);
+        k4_lanes<D, false>(x.qs, nullptr, y.qs, sc, ia, ib);
+        return {vaddvq_s32(vaddq_s32(ia, ib)), k4_min_sum(y.bsums, mn)};
     }
-    return acc - acc_min;
-}
-
-template <typename D>
-float dot_q5_k(const void* w, const void* act, int64_t n) {
-    const auto* x = static_cast<const BlockQ5_K*>(w);
-    const auto* y = static_cast<const BlockQ8_K*>(act);
-    Lanes8 acc;
-    float min_terms = 0.0f;
-    for (int64_t i = 0; i < n / kQK_K; ++i) {
+    static Lanes q5_k_lanes(const BlockQ5_K& x, const BlockQ8_K& y, int32_t& min_sum) {
         uint8_t sc[8], mn[8];
-        unpack_k4_scales(x[i].scales, sc, mn);
-        min_terms = std::fma(-y[i].d * f16(x[i].dmin), static_cast<float>(k4_min_sum(y[i].bsums, mn)), min_terms);
-        int32x4_t ia, ib;
-        k4_lanes<D, true>(x[i].qs, x[i].qh, y[i].qs, sc, ia, ib);
-        acc.add(y[i].d * f16(x[i].d), ia, ib);
+        unpack_k4_scales(x.scales, sc, mn);
+        min_sum = k4_min_sum(y.bsums, mn);
+        Lanes l;
+        k4_lanes<D, true>(x.qs, x.qh, y.qs, sc, l.a, l.b);
+        return l;
     }
-    return acc.sum() + min_terms;
-}
+};
 
 // Q6_K: per half h, ql[64h + l] holds elements l (low nibble) and 64+l (high), ql[64h + 32 + l] elements
 // 32+l and 96+l; qh[32h + l] the top 2 bits of l, 32+l, 64+l, 96+l. Sub-blocks are 16 elements, so each
@@ -206,8 +201,8 @@ RowDot k_quant_dot(TensorType type) {
     switch (type) {
         case TensorType::Q2_K: return dot_q2_k<D>;
         case TensorType::Q3_K: return dot_q3_k<D>;
-        case TensorType::Q4_K: return dot_q4_k<D>;
-        case TensorType::Q5_K: return dot_q5_k<D>;
+        case TensorType::Q4_K: return q4_k_row_dot<K4Isa<D>>;
+        case TensorType::Q5_K: return q5_k_row_dot<K4Isa<D>>;
         case TensorType::Q6_K: return dot_q6_k<D>;
         case TensorType::IQ4_XS: return dot_iq4_xs<D>;
         default: return nullptr;
