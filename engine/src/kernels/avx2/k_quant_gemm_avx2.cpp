@@ -1,9 +1,9 @@
-// AVX2 batch kernels for Q4_K and Q6_K weights (prompt processing): up to four tokens meet each piece of a
+// AVX2 batch kernels for Q4_K, Q5_K, Q6_K and IQ4_XS weights (prompt processing): up to four tokens meet each piece of a
 // weight super-block while it is decoded in registers, instead of one row dot per (row, token).
 //
 // Every (row, token) result is bit-identical to the row dots of k_quant_avx2.cpp and so to the scalar
 // references (llama.cpp's x86 order): the integers are exact in any order, and each token's float steps
-// run in its own SIMD lane (Q4_K: lane t of a 4-float register; Q6_K: one 8-lane register per token) in
+// run in its own SIMD lane (Q4_K: lane t of a 4-float register; the others: one 8-lane register per token) in
 // the same sequence as the row dot's.
 //
 // Loop order: token tiles outside, rows inside, so a tile's Q8_K rows (4 × 292 bytes per super-block)
@@ -17,6 +17,7 @@
 #include "kernels/k_quant_scales.h"
 #include "kernels/x86_k4_scales.h"
 #include "model/weights.h"
+#include "quant/blocks.h"
 #include "quant/blocks_k.h"
 
 namespace chord::avx2 {
@@ -113,6 +114,83 @@ void q6_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
     for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]);
 }
 
+// Q5_K: Q4_K's weights with a fifth bit (bit s of qh[l] for element 32s + l), in ggml's AVX2 order: 8 x86
+// lanes per super-block fused into 8 running sums per token, the minimum terms in their own fused sums
+// (lane t of min_terms), added last.
+template <int T>
+void q5_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
+    const auto* x = reinterpret_cast<const BlockQ5_K*>(w_row);
+    const TokenBlocks<T> tok(act, stride);
+    const __m256i m4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+    __m256 acc[T];
+    for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
+    __m128 min_terms = _mm_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        alignas(16) uint8_t sc[8], mn[8];
+        unpack_k4_scales(x[i].scales, sc, mn);
+        const __m256i high = load(x[i].qh);
+        __m256i sums[T];
+        for (int t = 0; t < T; ++t) sums[t] = _mm256_setzero_si256();
+        for (int p = 0; p < 4; ++p) {
+            const __m256i q = load(x[i].qs + 32 * p);
+            const __m256i lo = _mm256_or_si256(_mm256_and_si256(q, m4),
+                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2 * p), one), 4));
+            const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), m4),
+                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(high, 2 * p + 1), one), 4));
+            const __m256i s_lo = _mm256_set1_epi16(sc[2 * p]), s_hi = _mm256_set1_epi16(sc[2 * p + 1]);
+            for (int t = 0; t < T; ++t) {
+                const int8_t* a = tok.row[t][i].qs + 64 * p;
+                sums[t] = _mm256_add_epi32(sums[t], _mm256_add_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(lo, load(a)), s_lo),
+                                                                     _mm256_madd_epi16(_mm256_maddubs_epi16(hi, load(a + 32)), s_hi)));
+            }
+        }
+        const __m256i mins = k4_group_mins(k4_scales_mins(x[i].scales));
+        __m256i min_sums[4];
+        for (int t = 0; t < 4; ++t) min_sums[t] = _mm256_setzero_si256();
+        const float dx = f16(x[i].d);
+        for (int t = 0; t < T; ++t) {
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(tok.row[t][i].d * dx), _mm256_cvtepi32_ps(sums[t]), acc[t]);
+            min_sums[t] = _mm256_madd_epi16(mins, load(tok.row[t][i].bsums));
+        }
+        const __m128 neg_dmin = _mm_mul_ps(_mm_sub_ps(_mm_setzero_ps(), tok.d(i)), _mm_set1_ps(f16(x[i].dmin)));
+        min_terms = _mm_fmadd_ps(neg_dmin, _mm_cvtepi32_ps(hsum_i32_x4(min_sums[0], min_sums[1], min_sums[2], min_sums[3])),
+                                 min_terms);
+    }
+    alignas(16) float mt[4];
+    _mm_store_ps(mt, min_terms);
+    for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]) + mt[t];
+}
+
+// IQ4_XS: sub-block s's indices are qs[16s…16s+15] (element j low nibble, j+16 high), looked up in the 16
+// signed levels. Order as Q6_K: 8 x86 lanes fused per token.
+template <int T>
+void iq4_xs_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
+    const auto* x = reinterpret_cast<const BlockIQ4_XS*>(w_row);
+    const TokenBlocks<T> tok(act, stride);
+    const __m256i levels = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kIq4nlValues)));
+    const __m128i m4 = _mm_set1_epi8(0x0F);
+    __m256 acc[T];
+    for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        __m256i sums[T];
+        for (int t = 0; t < T; ++t) sums[t] = _mm256_setzero_si256();
+        for (int s = 0; s < 8; ++s) {
+            const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].qs + 16 * s));
+            const __m256i wv = _mm256_shuffle_epi8(levels, _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(raw, 4), m4), _mm_and_si128(raw, m4)));
+            const __m256i mag = _mm256_sign_epi8(wv, wv);
+            const __m256i scale = _mm256_set1_epi16(static_cast<int16_t>(iq4_xs_scale(x[i].scales_h, x[i].scales_l, s)));
+            for (int t = 0; t < T; ++t) {
+                const __m256i a = load(tok.row[t][i].qs + 32 * s);
+                sums[t] = _mm256_add_epi32(sums[t], _mm256_madd_epi16(_mm256_maddubs_epi16(mag, _mm256_sign_epi8(a, wv)), scale));
+            }
+        }
+        const float dx = f16(x[i].d);
+        for (int t = 0; t < T; ++t)
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * tok.row[t][i].d), _mm256_cvtepi32_ps(sums[t]), acc[t]);
+    }
+    for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]);
+}
+
 // Token tiles outside, the chunk's rows inside.
 template <template <int> class Tokens>
 void gemm(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t stride, int64_t n_tokens,
@@ -141,6 +219,18 @@ struct Q4K {
     }
 };
 template <int T>
+struct Q5K {
+    static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
+        q5_k_tokens<T>(w, a, s, nb, y, ys);
+    }
+};
+template <int T>
+struct IQ4XS {
+    static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
+        iq4_xs_tokens<T>(w, a, s, nb, y, ys);
+    }
+};
+template <int T>
 struct Q6K {
     static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
         q6_k_tokens<T>(w, a, s, nb, y, ys);
@@ -152,7 +242,9 @@ struct Q6K {
 KQuantGemm k_quant_gemm(TensorType type) {
     switch (type) {
         case TensorType::Q4_K: return gemm<Q4K>;
+        case TensorType::Q5_K: return gemm<Q5K>;
         case TensorType::Q6_K: return gemm<Q6K>;
+        case TensorType::IQ4_XS: return gemm<IQ4XS>;
         default: return nullptr;
     }
 }

@@ -1,9 +1,9 @@
-// AVX-512 VNNI batch kernels for Q4_K and Q6_K weights (prompt processing): up to four tokens meet each
+// AVX-512 VNNI batch kernels for Q4_K, Q5_K, Q6_K and IQ4_XS weights (prompt processing): up to four tokens meet each
 // weight super-block while it is decoded in registers, instead of one row dot per (row, token).
 //
 // Every (row, token) result is bit-identical to the row dots of k_quant_avx512.cpp and so to the scalar
 // references (llama.cpp's x86 order): the integers are exact in any order, and each token's float steps
-// run in its own SIMD lane (Q4_K: lane t of a 4-float register; Q6_K: one 8-lane register per token) in
+// run in its own SIMD lane (Q4_K: lane t of a 4-float register; the others: one 8-lane register per token) in
 // the same sequence as the row dot's.
 //
 // Loop order: token tiles outside, rows inside, so a tile's Q8_K rows (4 × 292 bytes per super-block)
@@ -14,8 +14,10 @@
 
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/avx512/lanes_avx512.h"
+#include "kernels/k_quant_scales.h"
 #include "kernels/x86_k4_scales.h"
 #include "model/weights.h"
+#include "quant/blocks.h"
 #include "quant/blocks_k.h"
 
 namespace chord::avx512 {
@@ -146,6 +148,95 @@ void q6_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
     for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]);
 }
 
+// Q5_K: Q4_K's weights with a fifth bit (bit s of qh[l] for element 32s + l), in ggml's AVX2 order: 8 x86
+// lanes per super-block fused into 8 running sums per token, the minimum terms in their own fused sums
+// (lane t of min_terms), added last.
+template <int T>
+void q5_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
+    const auto* x = reinterpret_cast<const BlockQ5_K*>(w_row);
+    const TokenBlocks<T> tok(act, stride);
+    const __m512i m4 = _mm512_set1_epi8(0x0F), one = _mm512_set1_epi8(1);
+    __m256 acc[T];
+    for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
+    __m128 min_terms = _mm_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        const __m128i scales_mins = k4_scales_mins(x[i].scales);
+        const __m512i s16 = _mm512_zextsi256_si512(_mm256_cvtepu8_epi16(scales_mins));  // sc 0-7, mn 0-7
+        const __m512i high = _mm512_broadcast_i64x4(load256(x[i].qh));
+        __m512i wq[4], scale[4];
+        for (int h = 0; h < 2; ++h) {
+            const __m512i q = _mm512_loadu_si512(x[i].qs + 64 * h);
+            const __m512i lo = _mm512_and_si512(q, m4);                        // sub-blocks 4h, 4h+2
+            const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), m4);  // sub-blocks 4h+1, 4h+3
+            for (int k = 0; k < 2; ++k) {  // [4h + 2k | 4h + 2k + 1] in element order
+                const int s = 4 * h + 2 * k;
+                const __m512i fifth = _mm512_and_si512(_mm512_srlv_epi16(high, pair16(s, s + 1)), one);
+                wq[2 * h + k] = _mm512_or_si512(
+                    k == 0 ? _mm512_shuffle_i64x2(lo, hi, _MM_SHUFFLE(1, 0, 1, 0)) : _mm512_shuffle_i64x2(lo, hi, _MM_SHUFFLE(3, 2, 3, 2)),
+                    _mm512_slli_epi16(fifth, 4));
+            }
+        }
+        for (int k = 0; k < 4; ++k) scale[k] = _mm512_permutexvar_epi16(pair16(2 * k, 2 * k + 1), s16);
+        const __m256i mins = k4_group_mins(scales_mins);
+        __m256i min_sums[4];
+        for (int t = 0; t < 4; ++t) min_sums[t] = _mm256_setzero_si256();
+        const float dx = f16(x[i].d);
+        for (int t = 0; t < T; ++t) {
+            const int8_t* a = tok.row[t][i].qs;
+            __m512i s = _mm512_setzero_si512();
+            for (int k = 0; k < 4; ++k)
+                s = _mm512_dpwssd_epi32(s, _mm512_maddubs_epi16(wq[k], _mm512_loadu_si512(a + 64 * k)), scale[k]);
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(tok.row[t][i].d * dx), _mm256_cvtepi32_ps(fold(s)), acc[t]);
+            min_sums[t] = _mm256_madd_epi16(mins, load256(tok.row[t][i].bsums));
+        }
+        const __m128 neg_dmin = _mm_mul_ps(_mm_sub_ps(_mm_setzero_ps(), tok.d(i)), _mm_set1_ps(f16(x[i].dmin)));
+        min_terms = _mm_fmadd_ps(neg_dmin, _mm_cvtepi32_ps(hsum_i32_x4(min_sums[0], min_sums[1], min_sums[2], min_sums[3])),
+                                 min_terms);
+    }
+    alignas(16) float mt[4];
+    _mm_store_ps(mt, min_terms);
+    for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]) + mt[t];
+}
+
+// IQ4_XS: sub-block s's 32 indices are qs[16s…16s+15] (element j low nibble, j+16 high), looked up in the 16
+// signed levels; two sub-blocks per register. Order as Q6_K: 8 x86 lanes fused per token.
+template <int T>
+void iq4_xs_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
+    const auto* x = reinterpret_cast<const BlockIQ4_XS*>(w_row);
+    const TokenBlocks<T> tok(act, stride);
+    const __m512i levels = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kIq4nlValues)));
+    const __m512i nibble_shift = _mm512_inserti64x4(
+        _mm512_castsi256_si512(_mm256_set_m128i(_mm_set1_epi16(4), _mm_setzero_si128())),
+        _mm256_set_m128i(_mm_set1_epi16(4), _mm_setzero_si128()), 1);  // 128-bit lanes: low, high, low, high nibbles
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    __m256 acc[T];
+    for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; ++i) {
+        __m512i mag[4], scale[4];
+        __mmask64 neg[4];
+        for (int k = 0; k < 4; ++k) {  // sub-blocks 2k, 2k + 1
+            const __m512i raw = _mm512_castsi256_si512(load256(x[i].qs + 32 * k));
+            const __m512i spread = _mm512_shuffle_i64x2(raw, raw, _MM_SHUFFLE(1, 1, 0, 0));
+            const __m512i wv = _mm512_shuffle_epi8(levels, _mm512_and_si512(_mm512_srlv_epi16(spread, nibble_shift), m4));
+            mag[k] = _mm512_abs_epi8(wv);
+            neg[k] = _mm512_movepi8_mask(wv);
+            scale[k] = pair16(iq4_xs_scale(x[i].scales_h, x[i].scales_l, 2 * k), iq4_xs_scale(x[i].scales_h, x[i].scales_l, 2 * k + 1));
+        }
+        const float dx = f16(x[i].d);
+        for (int t = 0; t < T; ++t) {
+            const int8_t* a = tok.row[t][i].qs;
+            __m512i s = _mm512_setzero_si512();
+            for (int k = 0; k < 4; ++k) {
+                const __m512i av = _mm512_loadu_si512(a + 64 * k);
+                const __m512i signed_a = _mm512_mask_sub_epi8(av, neg[k], _mm512_setzero_si512(), av);
+                s = _mm512_dpwssd_epi32(s, _mm512_maddubs_epi16(mag[k], signed_a), scale[k]);
+            }
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * tok.row[t][i].d), _mm256_cvtepi32_ps(fold(s)), acc[t]);
+        }
+    }
+    for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]);
+}
+
 // Token tiles outside, the chunk's rows inside.
 template <template <int> class Tokens>
 void gemm(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t stride, int64_t n_tokens,
@@ -174,6 +265,18 @@ struct Q4K {
     }
 };
 template <int T>
+struct Q5K {
+    static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
+        q5_k_tokens<T>(w, a, s, nb, y, ys);
+    }
+};
+template <int T>
+struct IQ4XS {
+    static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
+        iq4_xs_tokens<T>(w, a, s, nb, y, ys);
+    }
+};
+template <int T>
 struct Q6K {
     static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
         q6_k_tokens<T>(w, a, s, nb, y, ys);
@@ -185,7 +288,9 @@ struct Q6K {
 KQuantGemm k_quant_gemm(TensorType type) {
     switch (type) {
         case TensorType::Q4_K: return gemm<Q4K>;
+        case TensorType::Q5_K: return gemm<Q5K>;
         case TensorType::Q6_K: return gemm<Q6K>;
+        case TensorType::IQ4_XS: return gemm<IQ4XS>;
         default: return nullptr;
     }
 }

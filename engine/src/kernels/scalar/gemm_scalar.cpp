@@ -1,4 +1,5 @@
 // The scalar table: every weight type through its QuantFormat's conversion and vec_dot; std::exp SiLU.
+#include <algorithm>
 #include <cmath>
 
 #include "kernels/kernels.h"
@@ -23,10 +24,16 @@ void reference_convert_activations(const QuantFormat& w, const float* x, int64_t
 void reference_gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t act_stride,
                          int64_t n_tokens, float* y, float (*dot)(const void*, const void*, int64_t)) {
     if (!dot) dot = w.format->vec_dot;
-    for (int64_t r = row0; r < row1; ++r) {
-        const uint8_t* wr = w.data + static_cast<size_t>(r) * w.row_bytes;
-        for (int64_t t = 0; t < n_tokens; ++t)
-            y[t * w.n_out + r] = dot(wr, act + static_cast<size_t>(t) * act_stride, w.n_in);
+    // Token tiles outside, rows inside: a tile's activation rows stay in L1 while the chunk's weight rows
+    // stream from L2 (rows outside would stream every token's activations once per row).
+    constexpr int64_t kTokenTile = 4;
+    for (int64_t t0 = 0; t0 < n_tokens; t0 += kTokenTile) {
+        const int64_t t1 = std::min(n_tokens, t0 + kTokenTile);
+        for (int64_t r = row0; r < row1; ++r) {
+            const uint8_t* wr = w.data + static_cast<size_t>(r) * w.row_bytes;
+            for (int64_t t = t0; t < t1; ++t)
+                y[t * w.n_out + r] = dot(wr, act + static_cast<size_t>(t) * act_stride, w.n_in);
+        }
     }
 }
 
