@@ -1,12 +1,12 @@
-// AVX-512 VNNI batch kernels for Q4_K, Q5_K, Q6_K and IQ4_XS weights (prompt processing): up to four tokens meet each
+// AVX-512 VNNI batch kernels for Q4_K, Q5_K, Q6_K and IQ4_XS weights (prompt processing): up to eight tokens meet each
 // weight super-block while it is decoded in registers, instead of one row dot per (row, token).
 //
 // Every (row, token) result is bit-identical to the row dots of k_quant_avx512.cpp and so to the scalar
 // references (llama.cpp's x86 order): the integers are exact in any order, and each token's float steps
-// run in its own SIMD lane (Q4_K: lane t of a 4-float register; the others: one 8-lane register per token) in
+// run in its own SIMD lane (Q4_K: lane t of an 8-float register; the others: one 8-lane register per token) in
 // the same sequence as the row dot's.
 //
-// Loop order: token tiles outside, rows inside, so a tile's Q8_K rows (4 × 292 bytes per super-block)
+// Loop order: token tiles outside, rows inside, so a tile's Q8_K rows (8 × 292 bytes per super-block)
 // stay in L1 while the rows of the pool's chunk stream from L2.
 #include "kernels/x86_intrinsics.h"
 
@@ -24,7 +24,7 @@ namespace chord::avx512 {
 
 namespace {
 
-constexpr int kTile = 4;  // tokens per weight pass
+constexpr int kTile = 8;  // tokens per weight pass
 
 // x86 lanes (e mod 32)/4 from the 16 lanes of 64-element chunks.
 __m256i fold(__m512i s) { return _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1)); }
@@ -35,6 +35,11 @@ __m512i pair16(int x, int y) {
                               _mm256_set1_epi16(static_cast<int16_t>(y)), 1);
 }
 
+// The horizontal sums of eight int32x8 vectors, in order.
+__m256i hsum_i32_x8(const __m256i v[8]) {
+    return _mm256_set_m128i(hsum_i32_x4(v[4], v[5], v[6], v[7]), hsum_i32_x4(v[0], v[1], v[2], v[3]));
+}
+
 // The Q8_K super-block i of the tile's T token rows.
 template <int T>
 struct TokenBlocks {
@@ -43,10 +48,10 @@ struct TokenBlocks {
         for (int t = 0; t < T; ++t) row[t] = reinterpret_cast<const BlockQ8_K*>(act + static_cast<size_t>(t) * stride);
     }
     // Each token's activation scale d in lane t (0 past T).
-    __m128 d(int64_t i) const {
-        alignas(16) float v[4] = {};
+    __m256 d(int64_t i) const {
+        alignas(32) float v[8] = {};
         for (int t = 0; t < T; ++t) v[t] = row[t][i].d;
-        return _mm_load_ps(v);
+        return _mm256_load_ps(v);
     }
 };
 
@@ -58,7 +63,7 @@ void q4_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
     const auto* x = reinterpret_cast<const BlockQ4_K*>(w_row);
     const TokenBlocks<T> tok(act, stride);
     const __m512i m4 = _mm512_set1_epi8(0x0F);
-    __m128 acc = _mm_setzero_ps(), acc_min = _mm_setzero_ps();
+    __m256 acc = _mm256_setzero_ps(), acc_min = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const __m128i scales_mins = k4_scales_mins(x[i].scales);
         const __m512i s16 = _mm512_zextsi256_si512(_mm256_cvtepu8_epi16(scales_mins));  // sc 0-7, mn 0-7
@@ -72,8 +77,8 @@ void q4_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
         }
         for (int k = 0; k < 4; ++k) scale[k] = _mm512_permutexvar_epi16(pair16(2 * k, 2 * k + 1), s16);
         const __m256i mins = k4_group_mins(scales_mins);
-        __m256i sums[4], min_sums[4];
-        for (int t = 0; t < 4; ++t) sums[t] = min_sums[t] = _mm256_setzero_si256();
+        __m256i sums[8], min_sums[8];
+        for (int t = 0; t < 8; ++t) sums[t] = min_sums[t] = _mm256_setzero_si256();
         for (int t = 0; t < T; ++t) {
             const int8_t* a = tok.row[t][i].qs;
             __m512i s = _mm512_setzero_si512();
@@ -82,14 +87,14 @@ void q4_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
             sums[t] = fold(s);
             min_sums[t] = _mm256_madd_epi16(mins, load256(tok.row[t][i].bsums));
         }
-        const __m128 dy = tok.d(i);
-        const __m128 isum = _mm_cvtepi32_ps(hsum_i32_x4(sums[0], sums[1], sums[2], sums[3]));
-        const __m128 imin = _mm_cvtepi32_ps(hsum_i32_x4(min_sums[0], min_sums[1], min_sums[2], min_sums[3]));
-        acc = _mm_fmadd_ps(isum, _mm_mul_ps(_mm_set1_ps(f16(x[i].d)), dy), acc);
-        acc_min = _mm_fmadd_ps(imin, _mm_mul_ps(_mm_set1_ps(f16(x[i].dmin)), dy), acc_min);
+        const __m256 dy = tok.d(i);
+        const __m256 isum = _mm256_cvtepi32_ps(hsum_i32_x8(sums));
+        const __m256 imin = _mm256_cvtepi32_ps(hsum_i32_x8(min_sums));
+        acc = _mm256_fmadd_ps(isum, _mm256_mul_ps(_mm256_set1_ps(f16(x[i].d)), dy), acc);
+        acc_min = _mm256_fmadd_ps(imin, _mm256_mul_ps(_mm256_set1_ps(f16(x[i].dmin)), dy), acc_min);
     }
-    alignas(16) float out[4];
-    _mm_store_ps(out, _mm_sub_ps(acc, acc_min));
+    alignas(32) float out[8];
+    _mm256_store_ps(out, _mm256_sub_ps(acc, acc_min));
     for (int t = 0; t < T; ++t) y[t * y_stride] = out[t];
 }
 
@@ -158,7 +163,7 @@ void q5_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
     const __m512i m4 = _mm512_set1_epi8(0x0F), one = _mm512_set1_epi8(1);
     __m256 acc[T];
     for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
-    __m128 min_terms = _mm_setzero_ps();
+    __m256 min_terms = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
         const __m128i scales_mins = k4_scales_mins(x[i].scales);
         const __m512i s16 = _mm512_zextsi256_si512(_mm256_cvtepu8_epi16(scales_mins));  // sc 0-7, mn 0-7
@@ -178,8 +183,8 @@ void q5_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
         }
         for (int k = 0; k < 4; ++k) scale[k] = _mm512_permutexvar_epi16(pair16(2 * k, 2 * k + 1), s16);
         const __m256i mins = k4_group_mins(scales_mins);
-        __m256i min_sums[4];
-        for (int t = 0; t < 4; ++t) min_sums[t] = _mm256_setzero_si256();
+        __m256i min_sums[8];
+        for (int t = 0; t < 8; ++t) min_sums[t] = _mm256_setzero_si256();
         const float dx = f16(x[i].d);
         for (int t = 0; t < T; ++t) {
             const int8_t* a = tok.row[t][i].qs;
@@ -189,12 +194,11 @@ void q5_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(tok.row[t][i].d * dx), _mm256_cvtepi32_ps(fold(s)), acc[t]);
             min_sums[t] = _mm256_madd_epi16(mins, load256(tok.row[t][i].bsums));
         }
-        const __m128 neg_dmin = _mm_mul_ps(_mm_sub_ps(_mm_setzero_ps(), tok.d(i)), _mm_set1_ps(f16(x[i].dmin)));
-        min_terms = _mm_fmadd_ps(neg_dmin, _mm_cvtepi32_ps(hsum_i32_x4(min_sums[0], min_sums[1], min_sums[2], min_sums[3])),
-                                 min_terms);
+        const __m256 neg_dmin = _mm256_mul_ps(_mm256_sub_ps(_mm256_setzero_ps(), tok.d(i)), _mm256_set1_ps(f16(x[i].dmin)));
+        min_terms = _mm256_fmadd_ps(neg_dmin, _mm256_cvtepi32_ps(hsum_i32_x8(min_sums)), min_terms);
     }
-    alignas(16) float mt[4];
-    _mm_store_ps(mt, min_terms);
+    alignas(32) float mt[8];
+    _mm256_store_ps(mt, min_terms);
     for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]) + mt[t];
 }
 
@@ -249,6 +253,10 @@ void gemm(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act,
             const uint8_t* wr = w.data + static_cast<size_t>(r) * w.row_bytes;
             float* out = y + t0 * w.n_out + r;
             switch (nt) {
+                case 8: Tokens<8>::run(wr, a, stride, nb, out, w.n_out); break;
+                case 7: Tokens<7>::run(wr, a, stride, nb, out, w.n_out); break;
+                case 6: Tokens<6>::run(wr, a, stride, nb, out, w.n_out); break;
+                case 5: Tokens<5>::run(wr, a, stride, nb, out, w.n_out); break;
                 case 4: Tokens<4>::run(wr, a, stride, nb, out, w.n_out); break;
                 case 3: Tokens<3>::run(wr, a, stride, nb, out, w.n_out); break;
                 case 2: Tokens<2>::run(wr, a, stride, nb, out, w.n_out); break;
