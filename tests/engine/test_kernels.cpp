@@ -217,7 +217,7 @@ const TensorType kBlockDotTypes[] = {TensorType::Q4_1, TensorType::Q5_0, TensorT
 // Random bytes reach every code and scale, the largest included (the 16-bit pair products' bounds); the
 // fp16 block scales are set to 2^-10 (0x1400) to stay finite.
 void check_random_bytes(TensorType type, int64_t n_in) {
-    const int64_t n_out = 9, n_tokens = 6;  // a 4-token tile and a tail of 2
+    const int64_t n_out = 9;
     TestMatrix m(type, n_in, n_out, 3u);
     std::mt19937 rng(17u);
     for (auto& b : m.bytes) b = static_cast<uint8_t>(rng());
@@ -227,11 +227,14 @@ void check_random_bytes(TensorType type, int64_t n_in) {
             m.bytes[at + off] = 0x00;
             m.bytes[at + off + 1] = 0x14;
         }
-    const std::vector<float> x = random_floats(static_cast<size_t>(n_in * n_tokens), 5u, 1.0f);
-    const std::vector<float> ref = reference_product(m.w, x, n_tokens);
-    for (const chord::Kernels* k : tables()) {
-        const double err = relative_error(table_product(*k, m.w, x, n_tokens), ref);
-        QVERIFY2(err == 0.0, ("random bytes: " + describe(*k, type, n_in, n_out, n_tokens, err)).c_str());
+    // Token counts the batch kernels' tiles (4 or 8 tokens) meet in full and as tails of 2, 6 and 7.
+    for (int64_t n_tokens : {4, 6, 15}) {
+        const std::vector<float> x = random_floats(static_cast<size_t>(n_in * n_tokens), 5u, 1.0f);
+        const std::vector<float> ref = reference_product(m.w, x, n_tokens);
+        for (const chord::Kernels* k : tables()) {
+            const double err = relative_error(table_product(*k, m.w, x, n_tokens), ref);
+            QVERIFY2(err == 0.0, ("random bytes: " + describe(*k, type, n_in, n_out, n_tokens, err)).c_str());
+        }
     }
 }
 
