@@ -225,6 +225,7 @@ float dot_iq4_xs(const void* w, const void* act, int64_t n) {
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / kQK_K; ++i) {
+        const __m512i ls16 = iq4_xs_scales16(x[i].scales_h, x[i].scales_l);
         __m512i sumi = _mm512_setzero_si512();
         for (int s = 0; s < 8; s += 2) {
             const __m512i raw = _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs + 16 * s)));
@@ -234,9 +235,7 @@ float dot_iq4_xs(const void* w, const void* act, int64_t n) {
             const __m512i a = _mm512_loadu_si512(y[i].qs + 32 * s);
             const __m512i a_signed = _mm512_mask_sub_epi8(a, _mm512_movepi8_mask(wv), _mm512_setzero_si512(), a);
             const __m512i p = _mm512_maddubs_epi16(_mm512_abs_epi8(wv), a_signed);
-            const int ls0 = iq4_xs_scale(x[i].scales_h, x[i].scales_l, s);
-            const int ls1 = iq4_xs_scale(x[i].scales_h, x[i].scales_l, s + 1);
-            sumi = _mm512_dpwssd_epi32(sumi, p, halves16(ls0, ls1));
+            sumi = _mm512_dpwssd_epi32(sumi, p, _mm512_permutexvar_epi16(halves16(s, s + 1), ls16));
         }
         acc = _mm256_fmadd_ps(_mm256_set1_ps(f16(x[i].d) * y[i].d), _mm256_cvtepi32_ps(fold_lanes(sumi)), acc);
     }

@@ -216,6 +216,7 @@ void iq4_xs_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int6
     __m256 acc[T];
     for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; ++i) {
+        const __m512i ls16 = iq4_xs_scales16(x[i].scales_h, x[i].scales_l);
         __m512i mag[4], scale[4];
         __mmask64 neg[4];
         for (int k = 0; k < 4; ++k) {  // sub-blocks 2k, 2k + 1
@@ -224,7 +225,7 @@ void iq4_xs_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int6
             const __m512i wv = _mm512_shuffle_epi8(levels, _mm512_and_si512(_mm512_srlv_epi16(spread, nibble_shift), m4));
             mag[k] = _mm512_abs_epi8(wv);
             neg[k] = _mm512_movepi8_mask(wv);
-            scale[k] = pair16(iq4_xs_scale(x[i].scales_h, x[i].scales_l, 2 * k), iq4_xs_scale(x[i].scales_h, x[i].scales_l, 2 * k + 1));
+            scale[k] = _mm512_permutexvar_epi16(pair16(2 * k, 2 * k + 1), ls16);
         }
         const float dx = f16(x[i].d);
         for (int t = 0; t < T; ++t) {
