@@ -11,4 +11,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu CACHE STRING "")
+# qemu runs the tests on Debian's arm64 multiarch runtime (libc6:arm64, which libspdlog-dev:arm64 pulls in): its
+# ld.so and libc always match. With -L /usr/aarch64-linux-gnu the cross package's ld.so (glibc 2.36-8cross1) loaded
+# the multiarch libc.so.6 (2.36-9+deb12u*), and every pthread_create looped forever inside the mismatched pair.
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L / CACHE STRING "")

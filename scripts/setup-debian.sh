@@ -16,7 +16,7 @@ TESTS=(qml6-module-qttest python3-jinja2 xvfb xauth unicode-data)
 EXTRA=()
 for stage in ${CHORD_SETUP_EXTRA:-}; do
   case "$stage" in
-    cross)   EXTRA+=(g++-aarch64-linux-gnu qemu-user libspdlog-dev:arm64 libfmt-dev:arm64) ;;
+    cross)   EXTRA+=(g++-aarch64-linux-gnu qemu-user libspdlog-dev:arm64 libfmt-dev:arm64 libc6:arm64 libstdc++6:arm64) ;;
     fuzz)    EXTRA+=(clang-14 libclang-rt-14-dev) ;;
     package) EXTRA+=(dpkg-dev file lintian desktop-file-utils appstream rpm nsis) ;;
   esac
