@@ -1,7 +1,9 @@
-// The 16-row interleaved weight layout (quant/interleave16.h) that decode kernels stream:
-//   - the layout holds the file's bytes: every block's scale and payload, found through the accessors,
-//     equal the row-major block byte for byte (random bytes, so any misplaced byte shows);
-//   - every table that reads interleaved matrices gives the same bits on them as on the row-major
+// The interleaved weight layouts that decode kernels stream (quant/row_layout.h): Interleaved16
+// (quant/interleave16.h) and Interleaved4 (quant/interleave4.h).
+//   - each layout holds the file's bytes: every block (Interleaved16: its scale and payload), found
+//     through the accessors, equals the row-major block byte for byte (random bytes, so any misplaced
+//     byte shows);
+//   - every table gives the same bits on a matrix repacked to its decode_layout as on the row-major
 //     matrix (whose results test_kernels checks against the scalar reference and the block order), for
 //     single tokens (decode), a few tokens and token groups (prompts), with rows split as the pool does.
 #include <cstring>
@@ -13,6 +15,7 @@
 #include "kernels/kernels.h"
 #include "model/weights.h"
 #include "quant/interleave16.h"
+#include "quant/interleave4.h"
 #include "quant/quant.h"
 
 namespace {
@@ -27,12 +30,12 @@ std::vector<float> random_floats(size_t n, uint32_t seed, float scale) {
     return v;
 }
 
-// A row-major matrix of random values quantized by the format's reference quantizer, and its
-// interleaved copy.
+// A row-major matrix of random values quantized by the format's reference quantizer, and its copy in
+// the given layout.
 struct MatrixPair {
     std::vector<uint8_t> row_major, interleaved;
     chord::WeightMatrix plain, packed;
-    MatrixPair(TensorType type, int64_t n_in, int64_t n_out, uint32_t seed) {
+    MatrixPair(TensorType type, chord::RowLayout layout, int64_t n_in, int64_t n_out, uint32_t seed) {
         plain.type = type;
         plain.format = chord::quant_format(type);
         plain.n_in = n_in;
@@ -46,11 +49,16 @@ struct MatrixPair {
         plain.data = row_major.data();
         interleaved.resize(row_major.size());
         const chord::TensorTypeInfo& info = *chord::tensor_type_info(type);
-        chord::interleave16_groups(row_major.data(), n_in / info.block_elems, info.block_bytes, 0,
-                                   n_out / chord::kInterleaveRows, interleaved.data());
+        const int64_t n_blocks = n_in / info.block_elems;
+        if (layout == chord::RowLayout::Interleaved16)
+            chord::interleave16_groups(row_major.data(), n_blocks, info.block_bytes, 0, n_out / chord::kInterleaveRows,
+                                       interleaved.data());
+        else
+            chord::interleave4_groups(row_major.data(), n_blocks, info.block_bytes, 0, n_out / chord::kInterleave4Rows,
+                                      interleaved.data());
         packed = plain;
         packed.data = interleaved.data();
-        packed.layout = chord::RowLayout::Interleaved16;
+        packed.layout = layout;
     }
 };
 
@@ -75,6 +83,7 @@ class TestInterleave16 : public QObject {
     Q_OBJECT
 private slots:
     void layoutHoldsTheFileBytes();
+    void interleave4HoldsTheFileBytes();
     void interleavedProductsEqualRowMajor();
 };
 
@@ -102,16 +111,35 @@ void TestInterleave16::layoutHoldsTheFileBytes() {
     QVERIFY(!chord::interleave16_supported(TensorType::Q4_K));
 }
 
+void TestInterleave16::interleave4HoldsTheFileBytes() {
+    const size_t block_bytes = chord::tensor_type_info(TensorType::Q4_K)->block_bytes;
+    const int64_t n_blocks = 3, n_rows = 12;
+    std::vector<uint8_t> src(static_cast<size_t>(n_rows * n_blocks) * block_bytes);
+    std::mt19937 rng(12u);
+    for (auto& b : src) b = static_cast<uint8_t>(rng());
+    std::vector<uint8_t> dst(src.size(), 0);
+    chord::interleave4_groups(src.data(), n_blocks, block_bytes, 0, 2, dst.data());
+    chord::interleave4_groups(src.data(), n_blocks, block_bytes, 2, 3, dst.data());
+    const chord::Interleaved4 w4{dst.data(), n_blocks, block_bytes};
+    for (int64_t r = 0; r < n_rows; ++r)
+        for (int64_t k = 0; k < n_blocks; ++k) {
+            const uint8_t* want = src.data() + static_cast<size_t>(r * n_blocks + k) * block_bytes;
+            const uint8_t* got = w4.row_start(r) + static_cast<size_t>(k) * w4.block_stride();
+            QVERIFY2(std::memcmp(got, want, block_bytes) == 0, ("row " + std::to_string(r) + " block " + std::to_string(k)).c_str());
+        }
+}
+
 void TestInterleave16::interleavedProductsEqualRowMajor() {
     int tables_checked = 0;
     for (auto level : {chord::SimdLevel::Scalar, chord::SimdLevel::Avx2, chord::SimdLevel::Avx512, chord::SimdLevel::Neon}) {
         const chord::Kernels* k = chord::kernels_for(level);
-        if (!k || !k->reads_interleaved16) continue;
-        for (TensorType type : {TensorType::Q4_0, TensorType::Q8_0}) {
-            if (!k->reads_interleaved16(type)) continue;
+        if (!k || !k->decode_layout) continue;
+        for (TensorType type : {TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q6_K, TensorType::Q5_K}) {
+            const chord::RowLayout layout = k->decode_layout(type);
+            if (layout == chord::RowLayout::RowMajor) continue;
             ++tables_checked;
-            for (int64_t n_in : {32, 2048}) {
-                const MatrixPair m(type, n_in, 64, static_cast<uint32_t>(n_in));
+            for (int64_t n_in : {256, 2048}) {
+                const MatrixPair m(type, layout, n_in, 64, static_cast<uint32_t>(n_in));
                 for (int64_t n_tokens : {1, 2, 3, 17, 35}) {
                     const std::vector<float> x = random_floats(static_cast<size_t>(n_in * n_tokens), 3u, 1.0f);
                     const std::vector<float> want = product(*k, m.plain, x, n_tokens);
@@ -127,7 +155,7 @@ void TestInterleave16::interleavedProductsEqualRowMajor() {
     if (tables_checked == 0) QSKIP("no kernel table on this CPU reads interleaved matrices");
 }
 
-CHORD_TEST_MAIN(TestInterleave16, layoutHoldsTheFileBytes, interleavedProductsEqualRowMajor)
+CHORD_TEST_MAIN(TestInterleave16, layoutHoldsTheFileBytes, interleave4HoldsTheFileBytes, interleavedProductsEqualRowMajor)
 #ifndef CHORD_TEST_NO_QT
 #include "test_interleave16.moc"
 #endif

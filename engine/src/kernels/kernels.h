@@ -12,6 +12,7 @@
 #include <string>
 
 #include "chord/tensor_type.h"
+#include "quant/row_layout.h"
 
 namespace chord {
 
@@ -41,9 +42,9 @@ struct Kernels {
     // gate[i] = gate[i] / (1 + e^(−gate[i])) · up[i]  (SiLU·mul of the feed-forward block; SIMD tables use a
     // vector exp within ~1 ulp of std::exp, as ggml's own vector SiLU does).
     void (*silu_mul)(float* gate, const float* up, int64_t n) = nullptr;
-    // Whether gemm_rows reads matrices of this type in RowLayout::Interleaved16 (weights.h) too; a table
-    // that does gets such matrices repacked at load. nullptr: row-major only.
-    bool (*reads_interleaved16)(TensorType type) = nullptr;
+    // The layout gemm_rows reads matrices of this type fastest in (quant/row_layout.h): the model's
+    // matrices are repacked to it at load. gemm_rows reads RowMajor too. nullptr: RowMajor for every type.
+    RowLayout (*decode_layout)(TensorType type) = nullptr;
 };
 
 // The table in use (chosen on first call from CHORD_SIMD, or the best this CPU runs).

@@ -46,8 +46,8 @@ void matmul_shared_input(const MatmulTarget* targets, int n_targets, const float
     if (n_targets > kMaxMatmulTargets) throw std::invalid_argument("matmul_shared_input: too many targets");
     const Kernels& k = kernels();
     for (int i = 0; i < n_targets; ++i)
-        if (targets[i].w->layout == RowLayout::Interleaved16 &&
-            !(k.reads_interleaved16 && k.reads_interleaved16(targets[i].w->type)))
+        if (targets[i].w->layout != RowLayout::RowMajor &&
+            !(k.decode_layout && k.decode_layout(targets[i].w->type) == targets[i].w->layout))
             throw std::logic_error(targets[i].w->name + " was repacked for another kernel table: reload the model");
     const int64_t n_in = targets[0].w->n_in;
     const QuantFormat& first = *targets[0].w->format;

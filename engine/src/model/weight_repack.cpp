@@ -10,6 +10,7 @@
 #include "kernels/kernels.h"
 #include "model/weights.h"
 #include "quant/interleave16.h"
+#include "quant/interleave4.h"
 
 namespace chord {
 
@@ -18,9 +19,19 @@ namespace {
 // Transparent huge pages cut the TLB misses of streaming ~1 GB of weights per token.
 constexpr size_t kHugePage = size_t{2} << 20;
 
-bool repackable(const WeightMatrix& w, const WeightMatrix& token_embd, const Kernels& k) {
-    return w && w.data != token_embd.data && w.layout == RowLayout::RowMajor && interleave16_supported(w.type) &&
-           k.reads_interleaved16 && k.reads_interleaved16(w.type) && w.n_out % kInterleaveRows == 0;
+// The layout the table wants for w, if w can take it; RowMajor otherwise.
+RowLayout target_layout(const WeightMatrix& w, const WeightMatrix& token_embd, const Kernels& k) {
+    if (!w || w.data == token_embd.data || w.layout != RowLayout::RowMajor || !k.decode_layout) return RowLayout::RowMajor;
+    switch (k.decode_layout(w.type)) {
+        case RowLayout::Interleaved16:
+            if (interleave16_supported(w.type) && w.n_out % kInterleaveRows == 0) return RowLayout::Interleaved16;
+            break;
+        case RowLayout::Interleaved4:
+            if (w.n_out % kInterleave4Rows == 0) return RowLayout::Interleaved4;
+            break;
+        case RowLayout::RowMajor: break;
+    }
+    return RowLayout::RowMajor;
 }
 
 }  // namespace
@@ -28,7 +39,7 @@ bool repackable(const WeightMatrix& w, const WeightMatrix& token_embd, const Ker
 RepackSummary repack_weights(ModelWeights& weights, const GgufFile& file, const Kernels& k) {
     std::vector<WeightMatrix*> todo;
     const auto consider = [&](WeightMatrix& w) {
-        if (repackable(w, weights.token_embd, k)) todo.push_back(&w);
+        if (target_layout(w, weights.token_embd, k) != RowLayout::RowMajor) todo.push_back(&w);
     };
     for (LayerWeights& l : weights.layers)
         for (WeightMatrix* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) consider(*w);
@@ -47,10 +58,15 @@ RepackSummary repack_weights(ModelWeights& weights, const GgufFile& file, const 
     uint8_t* out = buffer;
     for (WeightMatrix* w : todo) {
         const TensorTypeInfo& info = *tensor_type_info(w->type);
-        interleave16_groups(w->data, w->n_in / info.block_elems, info.block_bytes, 0, w->n_out / kInterleaveRows, out);
+        const int64_t n_blocks = w->n_in / info.block_elems;
+        const RowLayout layout = target_layout(*w, weights.token_embd, k);
+        if (layout == RowLayout::Interleaved16)
+            interleave16_groups(w->data, n_blocks, info.block_bytes, 0, w->n_out / kInterleaveRows, out);
+        else
+            interleave4_groups(w->data, n_blocks, info.block_bytes, 0, w->n_out / kInterleave4Rows, out);
         file.release_pages(w->data, w->bytes());
         w->data = out;
-        w->layout = RowLayout::Interleaved16;
+        w->layout = layout;
         out += w->bytes();
         ++summary.matrices;
     }

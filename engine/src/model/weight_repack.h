@@ -1,6 +1,6 @@
 #pragma once
 // Repacks a model's matrices once at load into the layout the kernel table streams fastest
-// (RowLayout::Interleaved16), without keeping them resident twice: the repacked bytes go to one anonymous
+// (Kernels::decode_layout, quant/row_layout.h), without keeping them resident twice: the repacked bytes go to one anonymous
 // buffer and each tensor's pages of the file mapping are released right after it is copied.
 #include <cstdint>
 
@@ -16,7 +16,7 @@ struct RepackSummary {
 };
 
 // Repacks every layer matrix and the output matrix that the table reads interleaved (and whose row count
-// is a multiple of 16); leaves the token embedding alone (looked up by row), and an output tied to it.
+// is a multiple of the layout's group); leaves the token embedding alone (looked up by row), and an output tied to it.
 // Throws std::bad_alloc when the buffer cannot be had (the model is then used as mapped).
 RepackSummary repack_weights(ModelWeights& weights, const GgufFile& file, const Kernels& kernels);
 

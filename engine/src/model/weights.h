@@ -8,15 +8,12 @@
 
 #include "chord/tensor_type.h"
 #include "quant/quant.h"
+#include "quant/row_layout.h"
 
 namespace chord {
 
 class GgufFile;
 struct HyperParams;
-
-// How a matrix's bytes are ordered: the file's rows, or the 16-row interleaved layout that decode kernels
-// stream (quant/interleave16.h; only for tables whose reads_interleaved16 says so).
-enum class RowLayout : uint8_t { RowMajor, Interleaved16 };
 
 struct WeightMatrix {
     std::string name;
@@ -26,7 +23,7 @@ struct WeightMatrix {
     int64_t n_in = 0;      // row length
     int64_t n_out = 0;     // rows
     size_t row_bytes = 0;
-    RowLayout layout = RowLayout::RowMajor;
+    RowLayout layout = RowLayout::RowMajor;  // repacked at load for the kernel table (quant/row_layout.h)
 
     // Row-major matrices only (an interleaved one has no contiguous rows).
     const uint8_t* row(int64_t r) const { return data + static_cast<size_t>(r) * row_bytes; }

@@ -29,6 +29,9 @@ void gemm_q8_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8Activa
 // to the type's scalar vec_dot; nullptr for other types.
 using RowDot = float (*)(const void* w, const void* act, int64_t n);
 RowDot k_quant_dot(TensorType type);
+// Q4_K rows [row0, row1) × one Q8_K activation row (decode), four rows at a time, bit-identical to
+// k_quant_dot(Q4_K) row by row; reads RowMajor and Interleaved4 matrices.
+void q4_k_rows_one_token(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, float* y);
 // The same for Q4_1 / Q5_1 (Q8_1 activation rows) and Q5_0 / IQ4_NL (Q8_0 rows); nullptr for other types.
 RowDot block32_dot(TensorType type);
 // y[t][r] = dot(W row r, Q8_K activation row t) for r in [row0, row1) and every token (rows stride bytes

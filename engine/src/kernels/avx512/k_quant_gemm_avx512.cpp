@@ -11,6 +11,8 @@
 #include "kernels/x86_intrinsics.h"
 
 #include <algorithm>
+#include <cstring>
+#include <vector>
 
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/avx512/lanes_avx512.h"
@@ -19,6 +21,7 @@
 #include "model/weights.h"
 #include "quant/blocks.h"
 #include "quant/blocks_k.h"
+#include "quant/interleave4.h"
 
 namespace chord::avx512 {
 
@@ -242,16 +245,30 @@ void iq4_xs_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int6
     for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]);
 }
 
+// Row r's blocks in row order: the row itself, or (Interleaved4, repacked for the decode kernel) a copy
+// gathered into buf.
+const uint8_t* contiguous_row(const WeightMatrix& w, int64_t r, std::vector<uint8_t>& buf) {
+    if (w.layout != RowLayout::Interleaved4) return w.row(r);
+    const int64_t nb = w.n_in / kQK_K;
+    const Interleaved4 w4{w.data, nb, w.row_bytes / static_cast<size_t>(nb)};
+    buf.resize(w.row_bytes);
+    for (int64_t k = 0; k < nb; ++k)
+        std::memcpy(buf.data() + static_cast<size_t>(k) * w4.block_bytes, w4.row_start(r) + static_cast<size_t>(k) * w4.block_stride(),
+                    w4.block_bytes);
+    return buf.data();
+}
+
 // Token tiles outside, the chunk's rows inside.
 template <template <int> class Tokens>
 void gemm(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t stride, int64_t n_tokens,
           float* y) {
     const int64_t nb = w.n_in / kQK_K;
+    thread_local std::vector<uint8_t> row_buf;
     for (int64_t t0 = 0; t0 < n_tokens; t0 += kTile) {
         const int64_t nt = std::min<int64_t>(kTile, n_tokens - t0);
         const uint8_t* a = act + static_cast<size_t>(t0) * stride;
         for (int64_t r = row0; r < row1; ++r) {
-            const uint8_t* wr = w.data + static_cast<size_t>(r) * w.row_bytes;
+            const uint8_t* wr = contiguous_row(w, r, row_buf);
             float* out = y + t0 * w.n_out + r;
             switch (nt) {
                 case 8: Tokens<8>::run(wr, a, stride, nb, out, w.n_out); break;

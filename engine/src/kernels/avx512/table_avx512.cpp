@@ -45,6 +45,10 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
         case SimdActivationKind::Reference: break;
     }
     const size_t stride = reference_activation_bytes(*w.format, w.n_in, 1);
+    if (n_tokens == 1 && w.type == TensorType::Q4_K) {
+        avx512::q4_k_rows_one_token(w, row0, row1, act, y);
+        return;
+    }
     if (n_tokens > 1) {
         if (const avx512::KQuantGemm gemm = avx512::k_quant_gemm(w.type)) {
             gemm(w, row0, row1, act, stride, n_tokens, y);
@@ -55,11 +59,19 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
     reference_gemm_rows(w, row0, row1, act, stride, n_tokens, y, dot ? dot : avx512::block32_dot(w.type));
 }
 
-// The Q4_0 and Q8_0 kernels stream 16 rows at a time: repacked, those rows are one sequential stream.
-bool reads_interleaved16(TensorType type) { return type == TensorType::Q4_0 || type == TensorType::Q8_0; }
+// The Q4_0 and Q8_0 decode kernels stream 16 rows at a time, the Q4_K one 4: repacked, those rows are
+// one sequential stream.
+RowLayout decode_layout(TensorType type) {
+    switch (type) {
+        case TensorType::Q4_0:
+        case TensorType::Q8_0: return RowLayout::Interleaved16;
+        case TensorType::Q4_K: return RowLayout::Interleaved4;
+        default: return RowLayout::RowMajor;
+    }
+}
 
 const Kernels kAvx512{SimdLevel::Avx512, "AVX-512 VNNI", activation_bytes, convert, gemm_rows,
-                     avx512::silu_mul, reads_interleaved16};
+                     avx512::silu_mul, decode_layout};
 
 }  // namespace
 
