@@ -11,6 +11,7 @@
 //     and then the scalar reference's float steps (llama.cpp's x86 order), so results are bit-identical (0).
 // The Q8_0 activation conversion itself must produce the reference's bytes exactly, and a matmul
 // through the thread pool must give the same bits with 1 and 2 threads.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -179,6 +180,7 @@ private slots:
     void kQuantDotsAreBitIdentical();
     void blockDotsAreBitIdentical();
     void q8_0ConversionIsExact();
+    void q8_kConversionIsExact();
     void sameBitsForOneAndTwoThreads();
     void simdBlockOrderIsExact();
 };
@@ -280,6 +282,31 @@ void TestKernels::q8_0ConversionIsExact() {
     }
 }
 
+// Every table's Q8_K activation rows (for K-quant weights) are the scalar quantizer's bytes, including a
+// block whose largest magnitude occurs twice with opposite signs (the first one sets the sign) and an
+// all-zero block.
+void TestKernels::q8_kConversionIsExact() {
+    const chord::QuantFormat* q4_k = chord::quant_format(TensorType::Q4_K);
+    const chord::QuantFormat* q8_k = chord::quant_format(TensorType::Q8_K);
+    const auto convert = q8_k->quantize_activations ? q8_k->quantize_activations : q8_k->quantize_row;
+    const int64_t n_in = 768, n_tokens = 5;
+    std::vector<float> x = random_floats(static_cast<size_t>(n_in * n_tokens), 11u, 1.0f);
+    x[static_cast<size_t>(n_in + 3)] = -4.0f;
+    x[static_cast<size_t>(n_in + 100)] = 4.0f;
+    x[static_cast<size_t>(n_in + 300)] = 5.0f;
+    x[static_cast<size_t>(n_in + 301)] = -5.0f;
+    std::fill(x.begin() + 2 * n_in + 256, x.begin() + 2 * n_in + 512, 0.0f);
+    const size_t stride = chord::row_bytes(TensorType::Q8_K, n_in);
+    std::vector<uint8_t> ref(stride * static_cast<size_t>(n_tokens));
+    for (int64_t t = 0; t < n_tokens; ++t) convert(&x[static_cast<size_t>(t * n_in)], &ref[stride * static_cast<size_t>(t)], n_in);
+    for (const chord::Kernels* k : tables()) {
+        std::vector<uint8_t> act(k->activation_bytes(*q4_k, n_in, n_tokens));
+        QVERIFY2(act.size() == ref.size(), k->name);
+        k->convert_activations(*q4_k, x.data(), n_in, n_tokens, 0, n_tokens, act.data());
+        QVERIFY2(std::memcmp(act.data(), ref.data(), ref.size()) == 0, (std::string(k->name) + ": Q8_K bytes differ").c_str());
+    }
+}
+
 void TestKernels::sameBitsForOneAndTwoThreads() {
     for (TensorType type : {TensorType::Q4_0, TensorType::Q8_0, TensorType::F16, TensorType::F32}) {
         const TestMatrix m(type, 512, 203, 5u);
@@ -319,7 +346,7 @@ void TestKernels::simdBlockOrderIsExact() {
 }
 
 CHORD_TEST_MAIN(TestKernels, q4_0, q8_0, f16IsBitIdentical, bf16, f32, kQuantDotsAreBitIdentical, blockDotsAreBitIdentical,
-                q8_0ConversionIsExact, sameBitsForOneAndTwoThreads, simdBlockOrderIsExact)
+                q8_0ConversionIsExact, q8_kConversionIsExact, sameBitsForOneAndTwoThreads, simdBlockOrderIsExact)
 #ifndef CHORD_TEST_NO_QT
 #include "test_kernels.moc"
 #endif

@@ -27,7 +27,8 @@ void convert(const QuantFormat& w, const float* x, int64_t n_in, int64_t n_token
             return;
         case SimdActivationKind::Reference: break;
     }
-    reference_convert_activations(w, x, n_in, t0, t1, act);
+    if (w.vec_dot_type == TensorType::Q8_K) avx2::convert_q8_k(x, n_in, t0, t1, act);
+    else reference_convert_activations(w, x, n_in, t0, t1, act);
 }
 
 void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, int64_t n_tokens, float* y) {

@@ -27,6 +27,8 @@ void gemm_q8_0(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8Activa
 // F32 / F16 / BF16 weights with widened activations ([n_tokens][n_in] floats).
 // dot(weight row, Q8_K activation row) of n elements for Q2_K, Q3_K, Q4_K, Q5_K, Q6_K and IQ4_XS weights, bit-identical
 // to the type's scalar vec_dot; nullptr for other types.
+// Q8_K rows (plain [n_tokens][n_in / 256] BlockQ8_K) of tokens [t0, t1), byte for byte as the scalar quantizer.
+void convert_q8_k(const float* x, int64_t n_in, int64_t t0, int64_t t1, uint8_t* act);
 using RowDot = float (*)(const void* w, const void* act, int64_t n);
 RowDot k_quant_dot(TensorType type);
 // Q4_K rows [row0, row1) × one Q8_K activation row (decode), four rows at a time, bit-identical to
