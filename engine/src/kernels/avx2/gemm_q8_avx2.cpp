@@ -15,6 +15,7 @@
 #include "kernels/avx2/avx2_kernels.h"
 #include "model/weights.h"
 #include "quant/blocks.h"
+#include "quant/interleave16.h"
 
 namespace chord::avx2 {
 
@@ -23,6 +24,12 @@ namespace {
 int32_t load_i32(const void* p) {
     int32_t v;
     std::memcpy(&v, p, 4);
+    return v;
+}
+
+uint16_t load_u16(const uint8_t* p) {
+    uint16_t v;
+    std::memcpy(&v, p, 2);
     return v;
 }
 
@@ -35,14 +42,14 @@ struct Q4_0 {
     }
     static const int32_t* group_bias(const Q8TokenGroupBlock& g) { return g.bias8; }
     // Σ w·a over a block as 8 int32 lanes (without the bias).
-    static __m256i dot(const Block& b, __m256i a) {
-        const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b.qs));
+    static __m256i dot(const uint8_t* qs, __m256i a) {
+        const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
         const __m256i w = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(q, 4), q), _mm256_set1_epi8(0x0F));
         return _mm256_madd_epi16(_mm256_maddubs_epi16(w, a), ones16());
     }
     // Quad g (elements 4g…4g+3) broadcast, prepared for dot_quad.
-    static __m256i quad(const Block& b, int g) {
-        const __m256i raw = _mm256_set1_epi32(load_i32(b.qs + 4 * (g & 3)));
+    static __m256i quad(const uint8_t* qs, int g) {
+        const __m256i raw = _mm256_set1_epi32(load_i32(qs + 4 * (g & 3)));
         return _mm256_and_si256(g < 4 ? raw : _mm256_srli_epi32(raw, 4), _mm256_set1_epi8(0x0F));
     }
     static __m256i dot_quad(__m256i w, __m256i a) { return _mm256_madd_epi16(_mm256_maddubs_epi16(w, a), ones16()); }
@@ -52,11 +59,11 @@ struct Q8_0 {
     using Block = BlockQ8_0;
     static const int32_t* bias(const Q8ActivationLayout&, const uint8_t*) { return nullptr; }
     static const int32_t* group_bias(const Q8TokenGroupBlock&) { return nullptr; }
-    static __m256i dot(const Block& b, __m256i a) {
-        const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs));
+    static __m256i dot(const uint8_t* qs, __m256i a) {
+        const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qs));
         return _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(a, w)), ones16());
     }
-    static __m256i quad(const Block& b, int g) { return _mm256_set1_epi32(load_i32(b.qs + 4 * g)); }
+    static __m256i quad(const uint8_t* qs, int g) { return _mm256_set1_epi32(load_i32(qs + 4 * g)); }
     static __m256i dot_quad(__m256i w, __m256i a) {
         return _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(a, w)), ones16());
     }
@@ -92,7 +99,7 @@ void eight_rows_one_token(const WeightMatrix& w, int64_t r0, int64_t row_end, co
     for (int64_t k = 0; k < nb; ++k) {
         const __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[k].qs));
         __m256i s[8];
-        for (int i = 0; i < 8; ++i) s[i] = F::dot(rows[i][k], av);
+        for (int i = 0; i < 8; ++i) s[i] = F::dot(reinterpret_cast<const uint8_t*>(rows[i][k].qs), av);
         __m256i sums = reduce8(s);
         if (bias) sums = _mm256_add_epi32(sums, _mm256_set1_epi32(bias[k]));
         // The 8 rows' fp16 scales: gather the dword at each block's start (d is its low half), keep
@@ -113,12 +120,48 @@ void eight_rows_one_token(const WeightMatrix& w, int64_t r0, int64_t row_end, co
     }
 }
 
+// The same arithmetic on the interleaved layout (quant/interleave16.h): a 16-row group as two halves of 8
+// rows, both read from one sequential stream, their scales loaded 8 at a time. Same bits.
+template <typename F>
+void sixteen_interleaved_rows_one_token(const Interleaved16& w16, int64_t group, const BlockQ8_0* a, const float* da,
+                                        const int32_t* bias, float* y16) {
+    constexpr size_t kPayload = sizeof(typename F::Block) - 2;
+    const size_t stride = w16.group_block_bytes();
+    const uint8_t* blocks = w16.block16(group, 0);
+    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t k = 0; k < w16.n_blocks; ++k) {
+        const uint8_t* b = blocks + static_cast<size_t>(k) * stride;
+        const __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[k].qs));
+        for (int h = 0; h < 2; ++h) {
+            const uint8_t* payload = b + kInterleaveScaleBytes + static_cast<size_t>(8 * h) * kPayload;
+            __m256i s[8];
+            for (int i = 0; i < 8; ++i) s[i] = F::dot(payload + static_cast<size_t>(i) * kPayload, av);
+            __m256i sums = reduce8(s);
+            if (bias) sums = _mm256_add_epi32(sums, _mm256_set1_epi32(bias[k]));
+            const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * h)));
+            acc[h] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(dw, _mm256_set1_ps(da[k])), acc[h]);
+        }
+    }
+    _mm256_storeu_ps(y16, acc[0]);
+    _mm256_storeu_ps(y16 + 8, acc[1]);
+}
+
 template <typename F>
 void gemm_per_token(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8ActivationLayout& l, const uint8_t* act,
                     float* y) {
     const int64_t nb = l.n_blocks;
     const float* scales = reinterpret_cast<const float*>(act + l.scales);
     const int32_t* bias = F::bias(l, act);
+    if (w.layout == RowLayout::Interleaved16) {  // whole groups: the matmul splits rows in multiples of 16
+        const Interleaved16 w16{w.data, nb, sizeof(typename F::Block)};
+        for (int64_t r = row0; r < row1; r += kInterleaveRows)
+            for (int64_t t = 0; t < l.n_tokens; ++t) {
+                const auto* a = reinterpret_cast<const BlockQ8_0*>(act + l.rows + static_cast<size_t>(t) * l.row_stride);
+                sixteen_interleaved_rows_one_token<F>(w16, r / kInterleaveRows, a, scales + t * nb,
+                                                      bias ? bias + t * nb : nullptr, y + t * w.n_out + r);
+            }
+        return;
+    }
     for (int64_t r = row0; r < row1; r += 8)
         for (int64_t t = 0; t < l.n_tokens; ++t) {
             const auto* a = reinterpret_cast<const BlockQ8_0*>(act + l.rows + static_cast<size_t>(t) * l.row_stride);
@@ -130,8 +173,17 @@ void gemm_per_token(const WeightMatrix& w, int64_t row0, int64_t row1, const Q8A
 template <typename F, int R>
 void run_tile(const WeightMatrix& w, int64_t r, int64_t g, const Q8ActivationLayout& l, const uint8_t* act, float* y) {
     using Block = typename F::Block;
-    const Block* rows[R];
-    for (int i = 0; i < R; ++i) rows[i] = reinterpret_cast<const Block*>(w.data + static_cast<size_t>(r + i) * w.row_bytes);
+    // Row i's block k: scale at d[i] + k·stride, payload at qs[i] + k·stride (file or interleaved layout).
+    const uint8_t* d[R];
+    const uint8_t* qs[R];
+    size_t stride = sizeof(Block);
+    if (w.layout == RowLayout::Interleaved16) {
+        const Interleaved16 w16{w.data, l.n_blocks, sizeof(Block)};
+        stride = w16.group_block_bytes();
+        for (int i = 0; i < R; ++i) d[i] = w16.scale(r + i, 0), qs[i] = w16.payload(r + i, 0);
+    } else {
+        for (int i = 0; i < R; ++i) d[i] = w.row(r + i), qs[i] = d[i] + 2;
+    }
     const Q8TokenGroupBlock* group = reinterpret_cast<const Q8TokenGroupBlock*>(act + l.groups) + g * l.n_blocks;
     __m256 facc[R][2];
     for (int i = 0; i < R; ++i) facc[i][0] = facc[i][1] = _mm256_setzero_ps();
@@ -147,7 +199,7 @@ void run_tile(const WeightMatrix& w, int64_t r, int64_t g, const Q8ActivationLay
 #pragma GCC unroll 8
         for (int q = 0; q < 8; ++q) {
             __m256i wq[R];
-            for (int i = 0; i < R; ++i) wq[i] = F::quad(rows[i][k], q);
+            for (int i = 0; i < R; ++i) wq[i] = F::quad(qs[i] + static_cast<size_t>(k) * stride, q);
             for (int h = 0; h < 2; ++h) {
                 const __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(gb.qs[q][8 * h]));
                 for (int i = 0; i < R; ++i) iacc[i][h] = _mm256_add_epi32(iacc[i][h], F::dot_quad(wq[i], av));
@@ -156,7 +208,7 @@ void run_tile(const WeightMatrix& w, int64_t r, int64_t g, const Q8ActivationLay
         for (int h = 0; h < 2; ++h) {
             const __m256 da = _mm256_loadu_ps(gb.d + 8 * h);
             for (int i = 0; i < R; ++i) {
-                const __m256 scale = _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(rows[i][k].d)), da);
+                const __m256 scale = _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(load_u16(d[i] + static_cast<size_t>(k) * stride))), da);
                 facc[i][h] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(iacc[i][h]), scale, facc[i][h]);
             }
         }

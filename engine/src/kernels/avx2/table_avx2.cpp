@@ -56,8 +56,13 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
     reference_gemm_rows(w, row0, row1, act, stride, n_tokens, y, dot ? dot : avx2::block32_dot(w.type));
 }
 
+// The Q4_0 and Q8_0 decode kernels take 16 rows (two halves of 8) at a time: repacked, one stream.
+RowLayout decode_layout(TensorType type) {
+    return type == TensorType::Q4_0 || type == TensorType::Q8_0 ? RowLayout::Interleaved16 : RowLayout::RowMajor;
+}
+
 const Kernels kAvx2{SimdLevel::Avx2, "AVX2+FMA", activation_bytes, convert, gemm_rows,
-                     avx2::silu_mul, nullptr};
+                     avx2::silu_mul, decode_layout};
 
 }  // namespace
 
