@@ -263,7 +263,7 @@ template <template <int> class Tokens>
 void gemm(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t stride, int64_t n_tokens,
           float* y) {
     const int64_t nb = w.n_in / kQK_K;
-    thread_local std::vector<uint8_t> row_buf;
+    std::vector<uint8_t> row_buf;  // per call, not thread_local: TLS would make the app link ld.so directly
     for (int64_t t0 = 0; t0 < n_tokens; t0 += kTile) {
         const int64_t nt = std::min<int64_t>(kTile, n_tokens - t0);
         const uint8_t* a = act + static_cast<size_t>(t0) * stride;
