@@ -3,8 +3,10 @@
 #include <sys/mman.h>
 
 #include <cstdlib>
-#include <new>
+#include <utility>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 #include "chord/gguf.h"
 #include "kernels/kernels.h"
@@ -37,29 +39,33 @@ RowLayout target_layout(const WeightMatrix& w, const WeightMatrix& token_embd, c
 }  // namespace
 
 RepackSummary repack_weights(ModelWeights& weights, const GgufFile& file, const Kernels& k) {
-    std::vector<WeightMatrix*> todo;
+    std::vector<std::pair<WeightMatrix*, RowLayout>> todo;
     const auto consider = [&](WeightMatrix& w) {
-        if (target_layout(w, weights.token_embd, k) != RowLayout::RowMajor) todo.push_back(&w);
+        const RowLayout layout = target_layout(w, weights.token_embd, k);
+        if (layout != RowLayout::RowMajor) todo.emplace_back(&w, layout);
     };
     for (LayerWeights& l : weights.layers)
         for (WeightMatrix* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) consider(*w);
     consider(weights.output);
 
     RepackSummary summary;
-    for (const WeightMatrix* w : todo) summary.bytes += w->bytes();
+    for (const auto& [w, layout] : todo) summary.bytes += w->bytes();
     if (todo.empty()) return summary;
 
     const size_t capacity = (summary.bytes + kHugePage - 1) / kHugePage * kHugePage;
     auto* buffer = static_cast<uint8_t*>(std::aligned_alloc(kHugePage, capacity));
-    if (!buffer) throw std::bad_alloc();
+    if (!buffer) {  // the file's layout works with every kernel, only slower
+        spdlog::warn("no memory for the {:.0f} MiB decode layout: the weights stay as mapped",
+                     static_cast<double>(capacity) / (1 << 20));
+        return {};
+    }
     ::madvise(buffer, capacity, MADV_HUGEPAGE);  // advice only: without THP it is plain memory
     weights.repacked = std::shared_ptr<const uint8_t>(buffer, [](const uint8_t* p) { std::free(const_cast<uint8_t*>(p)); });
 
     uint8_t* out = buffer;
-    for (WeightMatrix* w : todo) {
+    for (auto& [w, layout] : todo) {
         const TensorTypeInfo& info = *tensor_type_info(w->type);
         const int64_t n_blocks = w->n_in / info.block_elems;
-        const RowLayout layout = target_layout(*w, weights.token_embd, k);
         if (layout == RowLayout::Interleaved16)
             interleave16_groups(w->data, n_blocks, info.block_bytes, 0, w->n_out / kInterleaveRows, out);
         else

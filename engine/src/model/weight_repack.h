@@ -17,7 +17,7 @@ struct RepackSummary {
 
 // Repacks every layer matrix and the output matrix that the table reads interleaved (and whose row count
 // is a multiple of the layout's group); leaves the token embedding alone (looked up by row), and an output tied to it.
-// Throws std::bad_alloc when the buffer cannot be had (the model is then used as mapped).
+// When the buffer cannot be had, nothing is repacked (the model is used as mapped) and the summary is empty.
 RepackSummary repack_weights(ModelWeights& weights, const GgufFile& file, const Kernels& kernels);
 
 }  // namespace chord
