@@ -5,7 +5,8 @@
 // rows (a decode step's or a prompt batch's share of one matrix). Weights are random bytes with a fixed
 // finite fp16 scale (speed does not depend on the values, and quantizing a large matrix is slow).
 // Reports the best of r repetitions after a warm-up: µs per call, weight GB/s, and the speed-up over the
-// scalar table.
+// scalar table. A table that repacks the type at load (Kernels::decode_layout) gets a second row on the
+// repacked matrix, as a loaded model runs it.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +19,8 @@
 #include "bench.h"
 #include "kernels/kernels.h"
 #include "model/weights.h"
+#include "quant/interleave16.h"
+#include "quant/interleave4.h"
 #include "quant/quant.h"
 
 namespace chord::bench {
@@ -128,6 +131,33 @@ double best_us(const Kernels& k, const WeightMatrix& w, const uint8_t* act, int6
     return best;
 }
 
+// w's bytes in the table's decode layout, into buf; w itself when the table reads the type row-major.
+WeightMatrix in_decode_layout(const Kernels& k, const WeightMatrix& w, std::vector<uint8_t>& buf) {
+    const RowLayout layout = k.decode_layout ? k.decode_layout(w.type) : RowLayout::RowMajor;
+    const TensorTypeInfo& info = *tensor_type_info(w.type);
+    const int64_t n_blocks = w.n_in / info.block_elems;
+    buf.resize(w.bytes());
+    if (layout == RowLayout::Interleaved16 && w.n_out % kInterleaveRows == 0)
+        interleave16_groups(w.data, n_blocks, info.block_bytes, 0, w.n_out / kInterleaveRows, buf.data());
+    else if (layout == RowLayout::Interleaved4 && w.n_out % kInterleave4Rows == 0)
+        interleave4_groups(w.data, n_blocks, info.block_bytes, 0, w.n_out / kInterleave4Rows, buf.data());
+    else
+        return w;
+    WeightMatrix packed = w;
+    packed.data = buf.data();
+    packed.layout = layout;
+    return packed;
+}
+
+const char* layout_name(RowLayout layout) {
+    switch (layout) {
+        case RowLayout::Interleaved16: return "Interleaved16";
+        case RowLayout::Interleaved4: return "Interleaved4";
+        case RowLayout::RowMajor: break;
+    }
+    return "row-major";
+}
+
 }  // namespace
 
 int run_kernel_bench(int argc, char** argv) {
@@ -160,15 +190,23 @@ int run_kernel_bench(int argc, char** argv) {
                 for (int64_t t0 = 0; t0 < n_tokens; t0 += kActivationTokenGroup)
                     k->convert_activations(*f, x.data(), o.n_in, n_tokens, t0, std::min(n_tokens, t0 + kActivationTokenGroup),
                                            aligned);
-                const double us = best_us(*k, w, aligned, n_tokens, y.data(), o.repetitions);
-                if (level == SimdLevel::Scalar) scalar_us = us;
-                const double gbs = static_cast<double>(w.bytes()) / (us * 1e3);
-                char speedup[32] = "–";
-                if (scalar_us > 0.0) std::snprintf(speedup, sizeof speedup, "%.1f×", scalar_us / us);
-                std::printf("| %s | %s | %lld | %lld | %lld | %.1f | %.2f | %s |\n", std::string(tensor_type_name(type)).c_str(),
-                            k->name, static_cast<long long>(o.n_in), static_cast<long long>(o.rows),
-                            static_cast<long long>(n_tokens), us, gbs, speedup);
-                std::fflush(stdout);
+                // Times m, prints its row; the scalar table's row-major time is the speed-ups' base.
+                const auto time_row = [&](const WeightMatrix& m, const std::string& table) {
+                    const double us = best_us(*k, m, aligned, n_tokens, y.data(), o.repetitions);
+                    if (level == SimdLevel::Scalar && scalar_us == 0.0) scalar_us = us;
+                    const double gbs = static_cast<double>(m.bytes()) / (us * 1e3);
+                    char speedup[32] = "–";
+                    if (scalar_us > 0.0) std::snprintf(speedup, sizeof speedup, "%.1f×", scalar_us / us);
+                    std::printf("| %s | %s | %lld | %lld | %lld | %.1f | %.2f | %s |\n",
+                                std::string(tensor_type_name(type)).c_str(), table.c_str(), static_cast<long long>(o.n_in),
+                                static_cast<long long>(o.rows), static_cast<long long>(n_tokens), us, gbs, speedup);
+                    std::fflush(stdout);
+                };
+                time_row(w, k->name);
+                std::vector<uint8_t> packed_bytes;
+                const WeightMatrix packed = in_decode_layout(*k, w, packed_bytes);
+                if (packed.layout != RowLayout::RowMajor)
+                    time_row(packed, std::string(k->name) + ", " + layout_name(packed.layout));
             }
         }
     }
