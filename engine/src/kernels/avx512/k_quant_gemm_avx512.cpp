@@ -11,17 +11,15 @@
 #include "kernels/x86_intrinsics.h"
 
 #include <algorithm>
-#include <cstring>
-#include <vector>
 
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/avx512/lanes_avx512.h"
 #include "kernels/k_quant_scales.h"
+#include "kernels/row_blocks.h"
 #include "kernels/x86_k4_scales.h"
 #include "model/weights.h"
 #include "quant/blocks.h"
 #include "quant/blocks_k.h"
-#include "quant/interleave4.h"
 
 namespace chord::avx512 {
 
@@ -62,8 +60,8 @@ struct TokenBlocks {
 // Here lane t of acc / acc_min is token t. The 128-byte qs become four registers of two sub-blocks each in
 // element order ([s | s+1], s = 0, 2, 4, 6), so each token's activations load contiguously.
 template <int T>
-void q4_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const auto* x = reinterpret_cast<const BlockQ4_K*>(w_row);
+void q4_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
+    const StridedBlocks<BlockQ4_K> x(w_row);
     const TokenBlocks<T> tok(act, stride);
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     __m256 acc = _mm256_setzero_ps(), acc_min = _mm256_setzero_ps();
@@ -105,8 +103,8 @@ void q4_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
 // token here), reduced as hsum_float_8. Codes become signed (q − 32) so that each token needs one masked
 // negate instead of a second multiply: |w| · (a with w's sign).
 template <int T>
-void q6_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const auto* x = reinterpret_cast<const BlockQ6_K*>(w_row);
+void q6_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
+    const StridedBlocks<BlockQ6_K> x(w_row);
     const TokenBlocks<T> tok(act, stride);
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     const __m512i m32 = _mm512_set1_epi8(32);
@@ -160,8 +158,8 @@ void q6_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
 // lanes per super-block fused into 8 running sums per token, the minimum terms in their own fused sums
 // (lane t of min_terms), added last.
 template <int T>
-void q5_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const auto* x = reinterpret_cast<const BlockQ5_K*>(w_row);
+void q5_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
+    const StridedBlocks<BlockQ5_K> x(w_row);
     const TokenBlocks<T> tok(act, stride);
     const __m512i m4 = _mm512_set1_epi8(0x0F), one = _mm512_set1_epi8(1);
     __m256 acc[T];
@@ -208,8 +206,8 @@ void q5_k_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_
 // IQ4_XS: sub-block s's 32 indices are qs[16s…16s+15] (element j low nibble, j+16 high), looked up in the 16
 // signed levels; two sub-blocks per register. Order as Q6_K: 8 x86 lanes fused per token.
 template <int T>
-void iq4_xs_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const auto* x = reinterpret_cast<const BlockIQ4_XS*>(w_row);
+void iq4_xs_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
+    const StridedBlocks<BlockIQ4_XS> x(w_row);
     const TokenBlocks<T> tok(act, stride);
     const __m512i levels = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kIq4nlValues)));
     const __m512i nibble_shift = _mm512_inserti64x4(
@@ -245,30 +243,18 @@ void iq4_xs_tokens(const uint8_t* w_row, const uint8_t* act, size_t stride, int6
     for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]);
 }
 
-// Row r's blocks in row order: the row itself, or (Interleaved4, repacked for the decode kernel) a copy
-// gathered into buf.
-const uint8_t* contiguous_row(const WeightMatrix& w, int64_t r, std::vector<uint8_t>& buf) {
-    if (w.layout != RowLayout::Interleaved4) return w.row(r);
-    const int64_t nb = w.n_in / kQK_K;
-    const Interleaved4 w4{w.data, nb, w.row_bytes / static_cast<size_t>(nb)};
-    buf.resize(w.row_bytes);
-    for (int64_t k = 0; k < nb; ++k)
-        std::memcpy(buf.data() + static_cast<size_t>(k) * w4.block_bytes, w4.row_start(r) + static_cast<size_t>(k) * w4.block_stride(),
-                    w4.block_bytes);
-    return buf.data();
-}
-
-// Token tiles outside, the chunk's rows inside.
+// Token tiles outside, the chunk's rows inside; rows are read in place, row-major or (repacked for the
+// decode kernel) Interleaved4.
 template <template <int> class Tokens>
 void gemm(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t stride, int64_t n_tokens,
           float* y) {
     const int64_t nb = w.n_in / kQK_K;
-    std::vector<uint8_t> row_buf;  // per call, not thread_local: TLS would make the app link ld.so directly
+    const size_t block_bytes = w.row_bytes / static_cast<size_t>(nb);
     for (int64_t t0 = 0; t0 < n_tokens; t0 += kTile) {
         const int64_t nt = std::min<int64_t>(kTile, n_tokens - t0);
         const uint8_t* a = act + static_cast<size_t>(t0) * stride;
         for (int64_t r = row0; r < row1; ++r) {
-            const uint8_t* wr = contiguous_row(w, r, row_buf);
+            const RowBlocks wr = row_blocks(w, r, block_bytes);
             float* out = y + t0 * w.n_out + r;
             switch (nt) {
                 case 8: Tokens<8>::run(wr, a, stride, nb, out, w.n_out); break;
@@ -286,25 +272,25 @@ void gemm(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act,
 
 template <int T>
 struct Q4K {
-    static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
+    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
         q4_k_tokens<T>(w, a, s, nb, y, ys);
     }
 };
 template <int T>
 struct Q5K {
-    static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
+    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
         q5_k_tokens<T>(w, a, s, nb, y, ys);
     }
 };
 template <int T>
 struct IQ4XS {
-    static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
+    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
         iq4_xs_tokens<T>(w, a, s, nb, y, ys);
     }
 };
 template <int T>
 struct Q6K {
-    static void run(const uint8_t* w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
+    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
         q6_k_tokens<T>(w, a, s, nb, y, ys);
     }
 };
