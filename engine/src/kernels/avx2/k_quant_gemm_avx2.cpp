@@ -6,16 +6,14 @@
 // run in its own SIMD lane (Q4_K: lane t of a 4-float register; the others: one 8-lane register per token) in
 // the same sequence as the row dot's.
 //
-// Loop order: token tiles outside, rows inside, so a tile's Q8_K rows (4 × 292 bytes per super-block)
+// Loop order (kernels/k_quant_tiles.h): token tiles outside, rows inside, so a tile's Q8_K rows (4 × 292 bytes per super-block)
 // stay in L1 while the rows of the pool's chunk stream from L2.
 #include "kernels/x86_intrinsics.h"
-
-#include <algorithm>
 
 #include "kernels/avx2/avx2_kernels.h"
 #include "kernels/avx2/lanes_avx2.h"
 #include "kernels/k_quant_scales.h"
-#include "kernels/row_blocks.h"
+#include "kernels/k_quant_tiles.h"
 #include "kernels/x86_k4_scales.h"
 #include "model/weights.h"
 #include "quant/blocks.h"
@@ -45,8 +43,7 @@ struct TokenBlocks {
 // Q4_K: the row dot's order is whole super-block integer sums into two fused float sums, acc and acc_min;
 // lane t of acc / acc_min is token t. Sub-blocks 2p and 2p+1 are the low and high nibbles of qs[32p…].
 template <int T>
-void q4_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const StridedBlocks<BlockQ4_K> x(w_row);
+void dot_tile(StridedBlocks<BlockQ4_K> x, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
     const TokenBlocks<T> tok(act, stride);
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     __m128 acc = _mm_setzero_ps(), acc_min = _mm_setzero_ps();
@@ -81,8 +78,7 @@ void q4_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb,
 // Q6_K: the row dot's order is 8 x86 lanes per super-block fused into 8 running sums (one register per
 // token here), reduced as hsum_float_8. Codes become signed (q − 32): |w| · sign(a, w) per token.
 template <int T>
-void q6_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const StridedBlocks<BlockQ6_K> x(w_row);
+void dot_tile(StridedBlocks<BlockQ6_K> x, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
     const TokenBlocks<T> tok(act, stride);
     const __m256i m4 = _mm256_set1_epi8(0x0F), m3 = _mm256_set1_epi8(3), m32 = _mm256_set1_epi8(32);
     __m256 acc[T];
@@ -119,8 +115,7 @@ void q6_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb,
 // lanes per super-block fused into 8 running sums per token, the minimum terms in their own fused sums
 // (lane t of min_terms), added last.
 template <int T>
-void q5_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const StridedBlocks<BlockQ5_K> x(w_row);
+void dot_tile(StridedBlocks<BlockQ5_K> x, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
     const TokenBlocks<T> tok(act, stride);
     const __m256i m4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
     __m256 acc[T];
@@ -165,8 +160,7 @@ void q5_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb,
 // IQ4_XS: sub-block s's indices are qs[16s…16s+15] (element j low nibble, j+16 high), looked up in the 16
 // signed levels. Order as Q6_K: 8 x86 lanes fused per token.
 template <int T>
-void iq4_xs_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const StridedBlocks<BlockIQ4_XS> x(w_row);
+void dot_tile(StridedBlocks<BlockIQ4_XS> x, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
     const TokenBlocks<T> tok(act, stride);
     const __m256i levels = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kIq4nlValues)));
     const __m128i m4 = _mm_set1_epi8(0x0F);
@@ -192,64 +186,12 @@ void iq4_xs_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t n
     for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]);
 }
 
-// Token tiles outside, the chunk's rows inside; rows are read in place, row-major or (repacked for the
-// decode kernel) Interleaved4.
-template <template <int> class Tokens>
-void gemm(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t stride, int64_t n_tokens,
-          float* y) {
-    const int64_t nb = w.n_in / kQK_K;
-    const size_t block_bytes = w.row_bytes / static_cast<size_t>(nb);
-    for (int64_t t0 = 0; t0 < n_tokens; t0 += kTile) {
-        const int64_t nt = std::min<int64_t>(kTile, n_tokens - t0);
-        const uint8_t* a = act + static_cast<size_t>(t0) * stride;
-        for (int64_t r = row0; r < row1; ++r) {
-            const RowBlocks wr = row_blocks(w, r, block_bytes);
-            float* out = y + t0 * w.n_out + r;
-            switch (nt) {
-                case 4: Tokens<4>::run(wr, a, stride, nb, out, w.n_out); break;
-                case 3: Tokens<3>::run(wr, a, stride, nb, out, w.n_out); break;
-                case 2: Tokens<2>::run(wr, a, stride, nb, out, w.n_out); break;
-                default: Tokens<1>::run(wr, a, stride, nb, out, w.n_out); break;
-            }
-        }
-    }
-}
-
-template <int T>
-struct Q4K {
-    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
-        q4_k_tokens<T>(w, a, s, nb, y, ys);
-    }
-};
-template <int T>
-struct Q5K {
-    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
-        q5_k_tokens<T>(w, a, s, nb, y, ys);
-    }
-};
-template <int T>
-struct IQ4XS {
-    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
-        iq4_xs_tokens<T>(w, a, s, nb, y, ys);
-    }
-};
-template <int T>
-struct Q6K {
-    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
-        q6_k_tokens<T>(w, a, s, nb, y, ys);
-    }
-};
-
 }  // namespace
 
 KQuantGemm k_quant_gemm(TensorType type) {
-    switch (type) {
-        case TensorType::Q4_K: return gemm<Q4K>;
-        case TensorType::Q5_K: return gemm<Q5K>;
-        case TensorType::Q6_K: return gemm<Q6K>;
-        case TensorType::IQ4_XS: return gemm<IQ4XS>;
-        default: return nullptr;
-    }
+    // The kernels above, picked by block type, in the shared tile loop.
+    const auto tokens = [](auto t, auto x, auto... rest) { dot_tile<decltype(t)::value>(x, rest...); };
+    return k_quant_tile_gemm<kTile, decltype(tokens)>(type);
 }
 
 }  // namespace chord::avx2

@@ -6,16 +6,14 @@
 // run in its own SIMD lane (Q4_K: lane t of an 8-float register; the others: one 8-lane register per token) in
 // the same sequence as the row dot's.
 //
-// Loop order: token tiles outside, rows inside, so a tile's Q8_K rows (8 × 292 bytes per super-block)
+// Loop order (kernels/k_quant_tiles.h): token tiles outside, rows inside, so a tile's Q8_K rows (8 × 292 bytes per super-block)
 // stay in L1 while the rows of the pool's chunk stream from L2.
 #include "kernels/x86_intrinsics.h"
-
-#include <algorithm>
 
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/avx512/lanes_avx512.h"
 #include "kernels/k_quant_scales.h"
-#include "kernels/row_blocks.h"
+#include "kernels/k_quant_tiles.h"
 #include "kernels/x86_k4_scales.h"
 #include "model/weights.h"
 #include "quant/blocks.h"
@@ -60,8 +58,7 @@ struct TokenBlocks {
 // Here lane t of acc / acc_min is token t. The 128-byte qs become four registers of two sub-blocks each in
 // element order ([s | s+1], s = 0, 2, 4, 6), so each token's activations load contiguously.
 template <int T>
-void q4_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const StridedBlocks<BlockQ4_K> x(w_row);
+void dot_tile(StridedBlocks<BlockQ4_K> x, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
     const TokenBlocks<T> tok(act, stride);
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     __m256 acc = _mm256_setzero_ps(), acc_min = _mm256_setzero_ps();
@@ -103,8 +100,7 @@ void q4_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb,
 // token here), reduced as hsum_float_8. Codes become signed (q − 32) so that each token needs one masked
 // negate instead of a second multiply: |w| · (a with w's sign).
 template <int T>
-void q6_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const StridedBlocks<BlockQ6_K> x(w_row);
+void dot_tile(StridedBlocks<BlockQ6_K> x, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
     const TokenBlocks<T> tok(act, stride);
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     const __m512i m32 = _mm512_set1_epi8(32);
@@ -158,8 +154,7 @@ void q6_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb,
 // lanes per super-block fused into 8 running sums per token, the minimum terms in their own fused sums
 // (lane t of min_terms), added last.
 template <int T>
-void q5_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const StridedBlocks<BlockQ5_K> x(w_row);
+void dot_tile(StridedBlocks<BlockQ5_K> x, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
     const TokenBlocks<T> tok(act, stride);
     const __m512i m4 = _mm512_set1_epi8(0x0F), one = _mm512_set1_epi8(1);
     __m256 acc[T];
@@ -206,8 +201,7 @@ void q5_k_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb,
 // IQ4_XS: sub-block s's 32 indices are qs[16s…16s+15] (element j low nibble, j+16 high), looked up in the 16
 // signed levels; two sub-blocks per register. Order as Q6_K: 8 x86 lanes fused per token.
 template <int T>
-void iq4_xs_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
-    const StridedBlocks<BlockIQ4_XS> x(w_row);
+void dot_tile(StridedBlocks<BlockIQ4_XS> x, const uint8_t* act, size_t stride, int64_t nb, float* y, int64_t y_stride) {
     const TokenBlocks<T> tok(act, stride);
     const __m512i levels = _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kIq4nlValues)));
     const __m512i nibble_shift = _mm512_inserti64x4(
@@ -243,68 +237,12 @@ void iq4_xs_tokens(RowBlocks w_row, const uint8_t* act, size_t stride, int64_t n
     for (int t = 0; t < T; ++t) y[t * y_stride] = hsum8(acc[t]);
 }
 
-// Token tiles outside, the chunk's rows inside; rows are read in place, row-major or (repacked for the
-// decode kernel) Interleaved4.
-template <template <int> class Tokens>
-void gemm(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t stride, int64_t n_tokens,
-          float* y) {
-    const int64_t nb = w.n_in / kQK_K;
-    const size_t block_bytes = w.row_bytes / static_cast<size_t>(nb);
-    for (int64_t t0 = 0; t0 < n_tokens; t0 += kTile) {
-        const int64_t nt = std::min<int64_t>(kTile, n_tokens - t0);
-        const uint8_t* a = act + static_cast<size_t>(t0) * stride;
-        for (int64_t r = row0; r < row1; ++r) {
-            const RowBlocks wr = row_blocks(w, r, block_bytes);
-            float* out = y + t0 * w.n_out + r;
-            switch (nt) {
-                case 8: Tokens<8>::run(wr, a, stride, nb, out, w.n_out); break;
-                case 7: Tokens<7>::run(wr, a, stride, nb, out, w.n_out); break;
-                case 6: Tokens<6>::run(wr, a, stride, nb, out, w.n_out); break;
-                case 5: Tokens<5>::run(wr, a, stride, nb, out, w.n_out); break;
-                case 4: Tokens<4>::run(wr, a, stride, nb, out, w.n_out); break;
-                case 3: Tokens<3>::run(wr, a, stride, nb, out, w.n_out); break;
-                case 2: Tokens<2>::run(wr, a, stride, nb, out, w.n_out); break;
-                default: Tokens<1>::run(wr, a, stride, nb, out, w.n_out); break;
-            }
-        }
-    }
-}
-
-template <int T>
-struct Q4K {
-    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
-        q4_k_tokens<T>(w, a, s, nb, y, ys);
-    }
-};
-template <int T>
-struct Q5K {
-    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
-        q5_k_tokens<T>(w, a, s, nb, y, ys);
-    }
-};
-template <int T>
-struct IQ4XS {
-    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
-        iq4_xs_tokens<T>(w, a, s, nb, y, ys);
-    }
-};
-template <int T>
-struct Q6K {
-    static void run(RowBlocks w, const uint8_t* a, size_t s, int64_t nb, float* y, int64_t ys) {
-        q6_k_tokens<T>(w, a, s, nb, y, ys);
-    }
-};
-
 }  // namespace
 
 KQuantGemm k_quant_gemm(TensorType type) {
-    switch (type) {
-        case TensorType::Q4_K: return gemm<Q4K>;
-        case TensorType::Q5_K: return gemm<Q5K>;
-        case TensorType::Q6_K: return gemm<Q6K>;
-        case TensorType::IQ4_XS: return gemm<IQ4XS>;
-        default: return nullptr;
-    }
+    // The kernels above, picked by block type, in the shared tile loop.
+    const auto tokens = [](auto t, auto x, auto... rest) { dot_tile<decltype(t)::value>(x, rest...); };
+    return k_quant_tile_gemm<kTile, decltype(tokens)>(type);
 }
 
 }  // namespace chord::avx512
