@@ -1,6 +1,5 @@
 // GGUF reader and writer: round trips of every metadata type, llama.cpp's files, and hostile input
 // (truncation anywhere, absurd counts, tensors outside the file or overlapping) refused with a clear error.
-#include <cstring>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -10,6 +9,7 @@
 #include "chord/gguf.h"
 #include "chord/model.h"
 #include "chord_test.h"
+#include "small_gguf.h"
 
 namespace {
 
@@ -26,29 +26,9 @@ std::string error_of(const std::function<void()>& f, chord::ErrorKind* kind = nu
     return {};
 }
 
-std::vector<uint8_t> small_model_bytes() {
-    chord::GgufWriter w;
-    w.set_string("general.architecture", "llama");
-    w.set_u32("llama.block_count", 1);
-    w.set_f32("llama.rope.freq_base", 10000.0f);
-    w.set_bool("flag", true);
-    w.set_string_array("tokenizer.ggml.tokens", {"a", "b", "c"});
-    w.set_f32_array("tokenizer.ggml.scores", {0.5f, -1.0f, 2.0f});
-    std::vector<uint8_t> f32(4 * 32 * 2);
-    for (size_t i = 0; i < f32.size(); ++i) f32[i] = static_cast<uint8_t>(i);
-    w.add_tensor("a.weight", chord::TensorType::F32, {32, 2}, f32);
-    w.add_tensor("b.weight", chord::TensorType::Q8_0, {64, 1}, std::vector<uint8_t>(68, 1));
-    return w.to_bytes();
-}
-
-template <typename T> void put(std::vector<uint8_t>& b, size_t at, T v) { std::memcpy(b.data() + at, &v, sizeof(T)); }
-
-// Offset of the first tensor info (after the metadata) of small_model_bytes(): found by searching its name.
-size_t find(const std::vector<uint8_t>& b, const std::string& s) {
-    for (size_t i = 0; i + s.size() <= b.size(); ++i)
-        if (std::memcmp(b.data() + i, s.data(), s.size()) == 0) return i;
-    return std::string::npos;
-}
+using small_gguf::append;
+using small_gguf::find;
+using small_gguf::put;
 
 }  // namespace
 
@@ -152,7 +132,7 @@ private slots:
     }
 
     void truncationAnywhereIsAnError() {
-        const std::vector<uint8_t> bytes = small_model_bytes();
+        const std::vector<uint8_t> bytes = small_gguf::bytes();
         const auto whole = chord::GgufFile::from_memory(bytes);
         // Every byte up to the end of the last tensor's data is needed (what follows is alignment padding).
         const chord::GgufTensor& last = whole->tensors().back();
@@ -176,7 +156,7 @@ private slots:
     }
 
     void hostileCountsAndOffsets() {
-        const std::vector<uint8_t> good = small_model_bytes();
+        const std::vector<uint8_t> good = small_gguf::bytes();
         auto expect_error = [&](std::vector<uint8_t> b, const char* what, const char* needle) {
             const std::string msg = error_of([&] { chord::GgufFile::from_memory(b); });
             QVERIFY2(msg.find(needle) != std::string::npos, (std::string(what) + ": got '" + msg + "'").c_str());
@@ -191,37 +171,36 @@ private slots:
             put<uint64_t>(b, 16, (1ull << 62));  // metadata count
             expect_error(b, "huge metadata count", "metadata count");
         }
-        const size_t a_info = find(good, "a.weight") + 8;  // after the name: n_dims, ne[0], ne[1], type, offset
+        const small_gguf::Layout L;  // offsets of a.weight's and b.weight's fields
         {
             auto b = good;
-            put<uint64_t>(b, a_info + 4, 1ull << 62);  // ne[0]·ne[1] overflows
-            put<uint64_t>(b, a_info + 12, 1ull << 62);
+            put<uint64_t>(b, L.a_ne0, 1ull << 62);  // ne[0]·ne[1] overflows
+            put<uint64_t>(b, L.a_ne1, 1ull << 62);
             expect_error(b, "dimension overflow", "overflow");
         }
         {
             auto b = good;
-            put<uint32_t>(b, a_info, 9);  // 9 dimensions
+            put<uint32_t>(b, L.a_info, 9);  // 9 dimensions
             expect_error(b, "too many dimensions", "dimensions");
         }
         {
             auto b = good;
-            put<uint32_t>(b, a_info + 20, 1000);  // unknown tensor type
+            put<uint32_t>(b, L.a_type, 1000);  // unknown tensor type
             expect_error(b, "unknown tensor type", "unknown type");
         }
         {
             auto b = good;
-            put<uint64_t>(b, a_info + 24, 1ull << 40);  // offset outside the file
+            put<uint64_t>(b, L.a_offset, 1ull << 40);  // offset outside the file
             expect_error(b, "tensor outside the file", "past the end");
         }
         {
             auto b = good;
-            put<uint64_t>(b, a_info + 24, 3);  // misaligned offset
+            put<uint64_t>(b, L.a_offset, 3);  // misaligned offset
             expect_error(b, "misaligned tensor", "aligned");
         }
         {
             auto b = good;
-            const size_t b_info = find(good, "b.weight") + 8;
-            put<uint64_t>(b, b_info + 20, 0);  // b starts where a starts: overlap
+            put<uint64_t>(b, L.b_offset, 0);  // b starts where a starts: overlap
             expect_error(b, "overlapping tensors", "overlap");
         }
         {
@@ -244,20 +223,13 @@ private slots:
         }
         {
             // Arrays nested deeper than any real file: refused, not recursed into until the stack ends.
-            std::vector<uint8_t> b = {'G', 'G', 'U', 'F', 3, 0, 0, 0};
-            auto u64 = [&](uint64_t v) { for (int i = 0; i < 8; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i))); };
-            auto u32 = [&](uint32_t v) { for (int i = 0; i < 4; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i))); };
-            u64(0);
-            u64(1);
-            u64(1);
-            b.push_back('k');
-            u32(9);
+            std::vector<uint8_t> b = small_gguf::one_value_header("k", 9);
             for (int d = 0; d < 100; ++d) {
-                u32(9);
-                u64(1);
+                append<uint32_t>(b, 9);
+                append<uint64_t>(b, 1);
             }
-            u32(0);
-            u64(0);
+            append<uint32_t>(b, 0);
+            append<uint64_t>(b, 0);
             expect_error(b, "deep nesting", "nested");
         }
     }

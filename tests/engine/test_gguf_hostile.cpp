@@ -20,6 +20,7 @@
 #include "chord/error.h"
 #include "chord/gguf.h"
 #include "chord_test.h"
+#include "small_gguf.h"
 
 // Live heap bytes and their peak, counted through the global operator new/delete (malloc_usable_size
 // gives the size back at delete). Aligned and nothrow forms are rare in the parser and not counted.
@@ -77,49 +78,10 @@ Outcome parse(const std::vector<uint8_t>& bytes) {
     return o;
 }
 
-template <typename T> void put(std::vector<uint8_t>& b, size_t at, T v) { std::memcpy(b.data() + at, &v, sizeof(T)); }
-template <typename T> void append(std::vector<uint8_t>& b, T v) {
-    const auto* p = reinterpret_cast<const uint8_t*>(&v);
-    b.insert(b.end(), p, p + sizeof(T));
-}
-void append_string(std::vector<uint8_t>& b, const std::string& s) {
-    append<uint64_t>(b, s.size());
-    b.insert(b.end(), s.begin(), s.end());
-}
-
-size_t find(const std::vector<uint8_t>& b, const std::string& s) {
-    for (size_t i = 0; i + s.size() <= b.size(); ++i)
-        if (std::memcmp(b.data() + i, s.data(), s.size()) == 0) return i;
-    std::fprintf(stderr, "test_gguf_hostile: marker %s is not in the file (the base file changed?)\n", s.c_str());
-    std::abort();
-}
-
-// The valid base file: every metadata value type, two tensors (F32 and Q8_0), 32-byte alignment.
-std::vector<uint8_t> base_file() {
-    chord::GgufWriter w;
-    w.set_string("general.architecture", "llama");
-    w.set_u32("llama.block_count", 1);
-    w.set_f32("llama.rope.freq_base", 10000.0f);
-    w.set_bool("flag", true);
-    w.set_string_array("tokenizer.ggml.tokens", {"a", "b", "c"});
-    w.set_f32_array("tokenizer.ggml.scores", {0.5f, -1.0f, 2.0f});
-    std::vector<uint8_t> f32(4 * 32 * 2);
-    for (size_t i = 0; i < f32.size(); ++i) f32[i] = static_cast<uint8_t>(i);
-    w.add_tensor("a.weight", chord::TensorType::F32, {32, 2}, f32);
-    w.add_tensor("b.weight", chord::TensorType::Q8_0, {64, 1}, std::vector<uint8_t>(68, 1));
-    return w.to_bytes();
-}
-
-// A header with n_tensors = 0 and n_kv = 1, followed by a key: the start of a one-value file.
-std::vector<uint8_t> one_value_header(const std::string& key, uint32_t type) {
-    std::vector<uint8_t> b = {'G', 'G', 'U', 'F'};
-    append<uint32_t>(b, 3);
-    append<uint64_t>(b, 0);
-    append<uint64_t>(b, 1);
-    append_string(b, key);
-    append<uint32_t>(b, type);
-    return b;
-}
+using small_gguf::append;
+using small_gguf::find;
+using small_gguf::one_value_header;
+using small_gguf::put;
 
 struct HostileFile {
     std::string name;
@@ -127,19 +89,8 @@ struct HostileFile {
     std::string needle;  // what the error message must say
 };
 
-// Field offsets in base_file(), found from the tensor names (a tensor info is: name, u32 n_dims,
-// n_dims × u64 ne, u32 type, u64 offset).
-struct BaseLayout {
-    std::vector<uint8_t> bytes = base_file();
-    size_t a_info = find(bytes, "a.weight") + 8;  // n_dims of a.weight
-    size_t a_ne0 = a_info + 4, a_ne1 = a_info + 12, a_type = a_info + 20, a_offset = a_info + 24;
-    size_t b_info = find(bytes, "b.weight") + 8;
-    size_t b_offset = b_info + 4 + 8 + 8 + 4;
-    size_t b_ne0 = b_info + 4;
-};
-
 std::vector<HostileFile> hostile_corpus() {
-    const BaseLayout L;
+    const small_gguf::Layout L;
     std::vector<HostileFile> out;
     auto edit = [&](std::string name, std::string needle, const std::function<void(std::vector<uint8_t>&)>& f) {
         std::vector<uint8_t> b = L.bytes;
@@ -297,7 +248,7 @@ class TestGgufHostile : public QObject {
     Q_OBJECT
 private slots:
     void baseFileIsValid() {
-        const std::vector<uint8_t> b = base_file();
+        const std::vector<uint8_t> b = small_gguf::bytes();
         const Outcome o = parse(b);
         QVERIFY2(!o.refused, o.message.c_str());
         // The counter works: parsing the valid file allocated something.
@@ -323,7 +274,7 @@ private slots:
 
     void everyTruncationIsRefused() {
         // Every prefix of the small file (each byte of every section) and section cuts of a real model.
-        const std::vector<uint8_t> small = base_file();
+        const std::vector<uint8_t> small = small_gguf::bytes();
         const auto whole = chord::GgufFile::from_memory(small);
         const size_t needed = whole->data_offset() + whole->tensors().back().offset + whole->tensors().back().nbytes;
         size_t tried = 0;
