@@ -39,6 +39,31 @@ std::string what(const chord::AttentionKernels& k, const char* kernel, int n) {
     return std::string(k.name) + " " + kernel + " n=" + std::to_string(n);
 }
 
+// ggml_vec_dot_f32 as llama.cpp's AVX-512 build computes it (the order attention_avx512.cpp promises):
+// four 16-lane accumulators of fused multiply-adds per 64 elements, (r0 + r2) + (r1 + r3), the 16 lanes
+// halved 16 → 8 → 4 → 2 → 1; then rounded products added for whole 16- and 8-element chunks, fused
+// multiply-adds for the last < 8. This file is built without FMA, so each a*b here is rounded.
+float ggml_avx512_dot_f32(const float* a, const float* b, int n) {
+    const int n64 = n / 64 * 64;
+    float sum = 0.0f;
+    if (n64 > 0) {
+        float acc[4][16] = {};
+        for (int i = 0; i < n64; i += 64)
+            for (int r = 0; r < 4; ++r)
+                for (int l = 0; l < 16; ++l) acc[r][l] = std::fma(a[i + 16 * r + l], b[i + 16 * r + l], acc[r][l]);
+        float v[16];
+        for (int l = 0; l < 16; ++l) v[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
+        for (int width = 8; width >= 1; width /= 2)
+            for (int l = 0; l < width; ++l) v[l] = v[l] + v[l + width];
+        sum = v[0];
+    }
+    const int rest = n - n64;
+    const int rounded_end = n64 + rest / 16 * 16 + (rest % 16 >= 8 ? 8 : 0);
+    for (int i = n64; i < rounded_end; ++i) sum += a[i] * b[i];
+    for (int i = rounded_end; i < n; ++i) sum = std::fma(a[i], b[i], sum);
+    return sum;
+}
+
 }  // namespace
 
 class TestAttentionKernels : public QObject {
@@ -49,6 +74,7 @@ private slots:
     void scaleAndConversions();
     void expShifted();
     void multiKeyFormsMatchSingleKeyLoops();
+    void f32DotFollowsItsDocumentedOrder();
 };
 
 void TestAttentionKernels::dotProducts() {
@@ -171,8 +197,34 @@ void TestAttentionKernels::multiKeyFormsMatchSingleKeyLoops() {
     }
 }
 
+// The F32-cache q·k is the reference-test configuration: its order is part of the contract, bit for bit.
+// AVX-512 follows llama.cpp's AVX-512 build; AVX2 follows the scalar table. Whether GCC fused a*b + c
+// there once depended on the build flags (a sanitizer build fused it and missed llama.cpp's logits).
+void TestAttentionKernels::f32DotFollowsItsDocumentedOrder() {
+    std::mt19937_64 rng(6);
+    const chord::AttentionKernels* scalar = nullptr;
+    for (const chord::AttentionKernels* k : chord::available_attention_kernels())
+        if (std::string(k->name) == "Scalar") scalar = k;
+    QVERIFY(scalar);
+    int checked = 0;
+    for (const chord::AttentionKernels* k : chord::available_attention_kernels()) {
+        const std::string name = k->name;
+        if (name != "AVX-512" && name != "AVX2") continue;
+        for (int n : kLengths) {
+            const auto a = random_floats(rng, n), b = random_floats(rng, n);
+            const float got = k->dot_f32(a.data(), b.data(), n);
+            const float want = name == "AVX-512" ? ggml_avx512_dot_f32(a.data(), b.data(), n)
+                                                 : scalar->dot_f32(a.data(), b.data(), n);
+            QVERIFY2(std::memcmp(&got, &want, sizeof got) == 0,
+                     (what(*k, "dot_f32", n) + ": " + std::to_string(got) + " vs " + std::to_string(want)).c_str());
+            ++checked;
+        }
+    }
+    if (checked == 0) QSKIP("no x86 SIMD attention table on this CPU");
+}
+
 CHORD_TEST_MAIN(TestAttentionKernels, dotProducts, weightedAdds, scaleAndConversions, expShifted,
-                multiKeyFormsMatchSingleKeyLoops)
+                multiKeyFormsMatchSingleKeyLoops, f32DotFollowsItsDocumentedOrder)
 #ifndef CHORD_TEST_NO_QT
 #include "test_attention_kernels.moc"
 #endif

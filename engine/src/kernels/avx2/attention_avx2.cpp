@@ -1,6 +1,8 @@
 // AVX2 attention inner loops (the contract is in attention/attention_kernels.h): f32 products and
 // sums, F16 widened exactly (F16C); 8 lanes per step, scalar tails. The F16-cache loops (the product
 // default) use fused multiply-adds; the F32-cache ones reproduce the scalar table (see dot_f32).
+#include "quant/exact_float.h"  // first: see dot_f32
+
 #include "attention/attention_kernels.h"
 #include "kernels/attention_tables.h"
 #include "kernels/avx2/exp_avx2.h"
@@ -20,8 +22,9 @@ float hsum(__m256 v) {
 }
 
 // The F32 cache is the reference-test configuration: q·k keeps the scalar table's order (a plain
-// running sum; ISO C++ mode, so no fused multiply-add) and the weighted add below multiplies and adds
-// separately, so F32-cache results equal the scalar table's bit for bit.
+// running sum of rounded products: exact_float.h stops GCC fusing them, which it does even in ISO C++
+// mode) and the weighted add below multiplies and adds separately, so F32-cache results equal the
+// scalar table's bit for bit.
 float dot_f32(const float* a, const float* b, int n) {
     float sum = 0.0f;
     for (int i = 0; i < n; ++i) sum += a[i] * b[i];

@@ -2,6 +2,11 @@
 // sums, F16 widened exactly; 16 lanes per step, tails with masked loads. The F16-cache loops (the
 // product default) use fused multiply-adds; the F32-cache ones (q·k, the softmax sum, P·V) reproduce
 // llama.cpp's AVX-512 order bit for bit (see dot_f32, exp_shifted, weighted_sum_f32).
+// exact_float.h first: dot_f32's whole 16- and 8-element chunks round each product, as llama.cpp's
+// build does. Left to GCC (fusion is its default, even in ISO C++ mode) whether they were fused
+// depended on the build: the sanitizer build fused them and missed llama.cpp's logits by 0.008.
+#include "quant/exact_float.h"
+
 #include "attention/attention_kernels.h"
 #include "kernels/attention_tables.h"
 #include "kernels/avx512/exp_avx512.h"
