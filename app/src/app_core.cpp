@@ -42,6 +42,9 @@ AppCore::AppCore(const Paths& paths, QObject* parent) : QObject(parent), paths_(
 }
 
 AppCore::~AppCore() {
+    // The chat goes first: its destructor stops a streaming reply through the worker and saves it as
+    // interrupted, and the worker is deleted once its thread ends below (ASan: heap-use-after-free).
+    chat_.reset();
     // Stop what runs, let the worker finish its current call, then join: nothing on the worker thread
     // may outlive the objects its queued signals point at.
     worker_->requestStop();

@@ -1,5 +1,6 @@
 // ChatController with the real worker and engine (through AppCore, in temporary directories): send,
-// persistence of each message when created, stop, regenerate, edit-and-resend, conversations, export.
+// persistence of each message when created, stop, regenerate, edit-and-resend, conversations, export,
+// a close mid-reply.
 #include <QFile>
 #include <QGuiApplication>
 #include <QJsonDocument>
@@ -181,7 +182,6 @@ private slots:
         QCOMPARE(core_->settings()->lastModelPath(), QFileInfo(chord_app_test::stories260K()).absoluteFilePath());
     }
 
-private:
     void closingMidReplyKeepsItMarkedInterrupted() {
         loadModel();
         core_->settings()->setMaxTokens(2000);
@@ -205,6 +205,7 @@ private:
         QCOMPARE(model.data(model.index(1), MessageModel::StatsRole).toString(), ChatStore::interruptedNote());
     }
 
+private:
     void loadModel() {
         ModelController& models = *core_->models();
         QVERIFY(models.load(chord_app_test::stories260K()));
