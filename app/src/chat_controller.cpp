@@ -36,6 +36,9 @@ QString statsText(const GenerationReport& r) {
     return text;
 }
 
+const QString kReplyNotSaved = QStringLiteral(
+    "Could not save the reply (is the disk full?). It stays on screen; Chord keeps trying to save it.");
+
 }  // namespace
 
 ChatController::ChatController(ChatStore& store, ConversationListModel& conversations, MessageModel& messages,
@@ -53,10 +56,16 @@ ChatController::ChatController(ChatStore& store, ConversationListModel& conversa
 }
 
 ChatController::~ChatController() {
-    if (!generating()) return;
-    // The app closes mid-reply: what streamed so far is kept and marked, as after a crash.
-    worker_.requestStop();
-    store_.updateMessage(activeMessageId_, streamingText_, MessageRecord::State::Interrupted, ChatStore::interruptedNote());
+    if (generating()) {
+        // The app closes mid-reply: what streamed so far is kept and marked, as after a crash.
+        worker_.requestStop();
+        reply_.state = MessageRecord::State::Interrupted;
+        reply_.stats = ChatStore::interruptedNote();
+        unsaved_ = true;
+    }
+    // A last try for a reply whose save is pending; if it fails too, the next start marks a row still
+    // Streaming as Interrupted.
+    if (!saveReply()) spdlog::error("chat: the reply could not be saved before closing");
 }
 
 QString ChatController::title() const { return store_.conversation(conversationId_).title; }
@@ -112,6 +121,12 @@ bool ChatController::renameConversation(qint64 id, const QString& title) {
 
 bool ChatController::canGenerate() {
     if (generating()) return false;
+    // The last reply is stored before the chat moves on (it may be regenerated or its successor saved).
+    if (!saveReply()) {
+        setError(kReplyNotSaved);
+        saveFailing_ = true;
+        return false;
+    }
     if (!models_.loaded()) {
         setError(models_.loading() ? QStringLiteral("The model is still loading; send again when it is ready.")
                                    : QStringLiteral("No model is loaded. Open a model first."));
@@ -175,7 +190,7 @@ bool ChatController::startReply() {
     activeRequest_ = request.id;
     activeMessageId_ = reply.id;
     activeConversationId_ = conversationId_;
-    streamingText_.clear();
+    reply_ = Reply{reply.id, QString(), MessageRecord::State::Streaming, QString()};
     unsaved_ = false;
     saveTimer_.start();
     QMetaObject::invokeMethod(&worker_, "generate", Qt::QueuedConnection,
@@ -258,35 +273,59 @@ void ChatController::setError(const QString& message) {
 
 void ChatController::onText(quint64 requestId, const QString& text) {
     if (requestId != activeRequest_) return;
-    streamingText_ += text;
+    reply_.text += text;
     unsaved_ = true;
     messages_.appendText(activeMessageId_, text);
 }
 
+// The timer's tick: while a reply streams, and after it ended for as long as its last save failed.
 void ChatController::saveStreaming() {
-    if (!unsaved_ || activeMessageId_ == 0) return;
-    store_.updateMessage(activeMessageId_, streamingText_, MessageRecord::State::Streaming);
+    if (saveReply()) {
+        if (!generating()) saveTimer_.stop();
+        return;
+    }
+    // Told once per failing spell, not every half second; the text stays marked unsaved for the next tick.
+    if (!saveFailing_) setError(kReplyNotSaved);
+    saveFailing_ = true;
+}
+
+// Writes reply_ when the store lags behind it. False when the write failed (the reply stays unsaved);
+// a row deleted meanwhile (its chat deleted mid-reply) has nothing left to save.
+bool ChatController::saveReply() {
+    if (!unsaved_ || reply_.messageId == 0) return true;
+    if (!store_.updateMessage(reply_.messageId, reply_.text, reply_.state, reply_.stats)) {
+        if (!store_.messageGone(reply_.messageId)) return false;
+        reply_.messageId = 0;
+    }
     unsaved_ = false;
+    if (saveFailing_) {
+        // There is room again: the warning about this reply no longer holds.
+        saveFailing_ = false;
+        if (errorMessage_ == kReplyNotSaved) dismissError();
+    }
+    return true;
 }
 
 void ChatController::endReply(int state, const QString& stats) {
-    saveTimer_.stop();
     const auto finalState = static_cast<MessageRecord::State>(state);
-    store_.updateMessage(activeMessageId_, streamingText_, finalState, stats);
+    reply_.state = finalState;
+    reply_.stats = stats;
+    unsaved_ = true;
     messages_.setState(activeMessageId_, finalState, stats);
     conversations_.touched(activeConversationId_);
     activeRequest_ = 0;
     activeMessageId_ = 0;
-    unsaved_ = false;
+    // A failed final save is reported and left to the timer, which keeps running until it succeeds.
+    saveStreaming();
     emit generatingChanged();
 }
 
 void ChatController::onFinished(const GenerationReport& report) {
     if (report.id != activeRequest_) return;
     // The streamed batches are the reply; the report's text is the same when nothing was lost.
-    if (streamingText_.isEmpty() && !report.text.isEmpty()) {
-        streamingText_ = report.text;
-        messages_.setContent(activeMessageId_, streamingText_);
+    if (reply_.text.isEmpty() && !report.text.isEmpty()) {
+        reply_.text = report.text;
+        messages_.setContent(activeMessageId_, reply_.text);
     }
     endReply(static_cast<int>(report.cancelled ? MessageRecord::State::Stopped : MessageRecord::State::Complete),
              statsText(report));

@@ -3,7 +3,8 @@
 // conversations, export. It keeps the store, the conversation list and the message model in step
 // with the worker's replies: a message is saved when created, a streaming reply twice a second and
 // when it ends (so a crash or kill loses nothing shown more than a second before it, even when the
-// timer runs late on a busy machine).
+// timer runs late on a busy machine). A reply save that fails (a full disk) is reported and retried on
+// the same timer, also after the reply ended, until it is stored.
 #include <QObject>
 #include <QTimer>
 #include <QtQml/qqmlregistration.h>
@@ -76,6 +77,7 @@ private:
     void onFinished(const GenerationReport& report);
     void onFailed(quint64 requestId, const QString& message);
     void saveStreaming();
+    bool saveReply();
     void endReply(int state, const QString& stats);
     void setError(const QString& message);
 
@@ -90,8 +92,16 @@ private:
     quint64 activeRequest_ = 0;
     qint64 activeMessageId_ = 0;
     qint64 activeConversationId_ = 0;
-    QString streamingText_;
-    bool unsaved_ = false;
+    // The reply as it should be stored; it outlives the generation while its final save is still pending.
+    struct Reply {
+        qint64 messageId = 0;
+        QString text;
+        MessageRecord::State state = MessageRecord::State::Streaming;
+        QString stats;
+    };
+    Reply reply_;
+    bool unsaved_ = false;      // the store lags behind reply_
+    bool saveFailing_ = false;  // the last save failed: reported once, not on every retry
     QTimer saveTimer_;
     QString errorMessage_;
     bool stopAtEndOfGeneration_ = true;

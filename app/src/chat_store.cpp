@@ -275,6 +275,13 @@ bool ChatStore::updateMessage(qint64 messageId, const QString& content, MessageR
     return tx.active() && logged(q, q.exec()) && q.numRowsAffected() == 1 && tx.commit();
 }
 
+bool ChatStore::messageGone(qint64 messageId) const {
+    QSqlQuery q(db_);
+    q.prepare(QStringLiteral("SELECT 1 FROM messages WHERE id = ?"));
+    q.addBindValue(messageId);
+    return logged(q, q.exec()) && !q.next() && !q.lastError().isValid();
+}
+
 bool ChatStore::deleteMessagesFrom(qint64 messageId) {
     WriteTransaction tx(db_);
     QSqlQuery q(db_);

@@ -59,6 +59,9 @@ public:
                       MessageRecord::State state = MessageRecord::State::Complete);
     bool updateMessage(qint64 messageId, const QString& content, MessageRecord::State state,
                        const QString& stats = {});
+    // True only when the store answered and the message is not there (deleted with its chat, regenerated):
+    // tells a failed updateMessage on a vanished row from a failed write, which is worth retrying.
+    bool messageGone(qint64 messageId) const;
     // Deletes the message and every later one of its conversation (regenerate, edit-and-resend).
     bool deleteMessagesFrom(qint64 messageId);
     // Marks every reply still Streaming as Interrupted (the app calls it at start, when no reply of its

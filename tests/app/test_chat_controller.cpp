@@ -1,6 +1,6 @@
 // ChatController with the real worker and engine (through AppCore, in temporary directories): send,
 // persistence of each message when created, stop, regenerate, edit-and-resend, conversations, export,
-// a close mid-reply.
+// a close or a chat deletion mid-reply.
 #include <QFile>
 #include <QGuiApplication>
 #include <QJsonDocument>
@@ -203,6 +203,24 @@ private slots:
         const MessageModel& model = core_->messageModel();
         QCOMPARE(model.data(model.index(1), MessageModel::StateRole).toString(), QStringLiteral("interrupted"));
         QCOMPARE(model.data(model.index(1), MessageModel::StatsRole).toString(), ChatStore::interruptedNote());
+    }
+
+    void deletingTheChatMidReplyIsNoSaveError() {
+        loadModel();
+        core_->settings()->setMaxTokens(2000);
+        ChatController& chat = *core_->chat();
+        QSignalSpy finished(&chat, &ChatController::replyFinished);
+        QVERIFY(chat.send(QStringLiteral("Once upon a time")));
+        QTRY_VERIFY_WITH_TIMEOUT(!core_->messageModel().at(1).content.isEmpty(), 60000);
+        // The reply's row goes with its chat: the saves that follow have nothing to write, which is no failure.
+        QVERIFY(chat.deleteConversation(chat.conversationId()));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        QTest::qWait(2 * ChatController::kSaveIntervalMs);
+        QVERIFY2(chat.errorMessage().isEmpty(), qPrintable(chat.errorMessage()));
+        QVERIFY(core_->store().conversations().isEmpty());
+        QVERIFY(chat.send(QStringLiteral("The dog")));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60000);
+        QVERIFY(chat.errorMessage().isEmpty());
     }
 
 private:

@@ -184,13 +184,19 @@ private slots:
         const qint64 m1 = store.addMessage(c, MessageRecord::Role::User, QStringLiteral("1"));
         const qint64 m2 = store.addMessage(c, MessageRecord::Role::Assistant, QStringLiteral("2"));
         store.addMessage(c, MessageRecord::Role::User, QStringLiteral("3"));
+        QVERIFY(!store.messageGone(m2));
         QVERIFY(store.deleteMessagesFrom(m2));
         QCOMPARE(store.messages(c).size(), 1);
         QCOMPARE(store.messages(c)[0].id, m1);
+        // An update of a deleted row fails, and the store says why: the row is gone, not the disk full.
+        QVERIFY(!store.updateMessage(m2, QStringLiteral("late"), MessageRecord::State::Complete));
+        QVERIFY(store.messageGone(m2));
+        QVERIFY(!store.messageGone(m1));
         QVERIFY(store.renameConversation(c, QStringLiteral("renamed")));
         QCOMPARE(store.conversation(c).title, QStringLiteral("renamed"));
         QVERIFY(store.deleteConversation(c));
         QVERIFY(store.messages(c).isEmpty());
+        QVERIFY(store.messageGone(m1));
         QCOMPARE(store.conversation(c).id, 0);
         QVERIFY(!store.deleteConversation(c));
         QVERIFY(!store.renameConversation(c, QStringLiteral("gone")));
