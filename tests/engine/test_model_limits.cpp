@@ -92,6 +92,16 @@ uint64_t heap_in_use() {
 #endif
 }
 
+// The error of a 1 TiB all-zero file once the memory check is skipped: mapped and parsed, it has no GGUF
+// magic. ThreadSanitizer's fixed memory layout has no 1 TiB hole for the mapping, so there the mapping
+// itself is refused (still a clear error, after the check was skipped).
+bool got_past_memory_check(const std::string& msg) {
+#if defined(__SANITIZE_THREAD__)
+    if (msg.find("cannot map the file") != std::string::npos) return true;
+#endif
+    return msg.find("bad magic") != std::string::npos;
+}
+
 }  // namespace
 
 class TestModelLimits : public QObject {
@@ -157,7 +167,7 @@ private slots:
         } catch (const chord::Error& e) {
             msg = e.what();
         }
-        QVERIFY2(msg.find("bad magic") != std::string::npos, msg.c_str());
+        QVERIFY2(got_past_memory_check(msg), msg.c_str());
         ::setenv("CHORD_SKIP_MEMORY_CHECK", "1", 1);
         msg.clear();
         try {
@@ -166,7 +176,7 @@ private slots:
             msg = e.what();
         }
         ::unsetenv("CHORD_SKIP_MEMORY_CHECK");
-        QVERIFY2(msg.find("bad magic") != std::string::npos, msg.c_str());
+        QVERIFY2(got_past_memory_check(msg), msg.c_str());
         fs::remove(path);
     }
 
