@@ -240,6 +240,20 @@ void check_random_bytes(TensorType type, int64_t n_in) {
     }
 }
 
+// Every token count up to two 8-token tiles and a tail: each tile size the batch kernels instantiate, alone
+// and after full tiles, bit for bit.
+void check_every_token_count(TensorType type, int64_t n_in) {
+    const TestMatrix m(type, n_in, 7, 21u);
+    for (int64_t n_tokens = 1; n_tokens <= 17; ++n_tokens) {
+        const std::vector<float> x = random_floats(static_cast<size_t>(n_in * n_tokens), 31u + static_cast<uint32_t>(n_tokens), 1.0f);
+        const std::vector<float> ref = reference_product(m.w, x, n_tokens);
+        for (const chord::Kernels* k : tables()) {
+            const double err = relative_error(table_product(*k, m.w, x, n_tokens), ref);
+            QVERIFY2(err == 0.0, ("every token count: " + describe(*k, type, n_in, 7, n_tokens, err)).c_str());
+        }
+    }
+}
+
 }  // namespace
 
 void TestKernels::kQuantDotsAreBitIdentical() {
@@ -253,6 +267,7 @@ void TestKernels::blockDotsAreBitIdentical() {
     for (TensorType type : kBlockDotTypes) {
         check_type(type, kBlockLengths, 0.0);
         check_random_bytes(type, 1056);
+        check_every_token_count(type, 320);
     }
 }
 

@@ -1,8 +1,8 @@
 #pragma once
-// The loop around the ISA batch kernels for 256-element super-block weights (avx2/, avx512/
-// k_quant_gemm_*.cpp): token tiles outside, the chunk's rows inside, so a tile's Q8_K rows stay in L1
-// while the rows stream from L2. Rows are read where they lie (row-major, or Interleaved4 when repacked
-// for the decode kernel). Each ISA file supplies only the kernels.
+// The loop around the ISA batch kernels (avx2/, avx512/ k_quant_gemm_*.cpp for 256-element super-blocks,
+// x86_block32_tiles.h for 32-element blocks): token tiles outside, the chunk's rows inside, so a tile's
+// activation rows stay in L1 while the rows stream from L2. Rows are read where they lie (row-major, or
+// Interleaved4 when repacked for the decode kernel). Each ISA file supplies only the kernels.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +25,7 @@ using KQuantTileGemm = void (*)(const WeightMatrix& w, int64_t row0, int64_t row
 template <class Block, int kTile, class Tokens>
 void gemm_token_tiles(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t stride,
                       int64_t n_tokens, float* y) {
-    const int64_t nb = w.n_in / kQK_K;
+    const int64_t nb = static_cast<int64_t>(w.row_bytes / sizeof(Block));
     for (int64_t t0 = 0; t0 < n_tokens; t0 += kTile) {
         const uint8_t* a = act + static_cast<size_t>(t0) * stride;
         for (int64_t r = row0; r < row1; ++r) {

@@ -36,6 +36,8 @@ RowDot block32_dot(TensorType type);
 using KQuantGemm = void (*)(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t* act, size_t stride,
                             int64_t n_tokens, float* y);
 KQuantGemm k_quant_gemm(TensorType type);
+// The same for Q4_1 / Q5_1 (Q8_1 activation rows) and Q5_0 / IQ4_NL (Q8_0 rows); nullptr for other types.
+KQuantGemm block32_gemm(TensorType type);
 void silu_mul(float* gate, const float* up, int64_t n);
 void gemm_float(const WeightMatrix& w, int64_t row0, int64_t row1, const float* act, int64_t n_tokens, float* y);
 

@@ -37,6 +37,8 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
             const Q8ActivationLayout l = q8_activation_layout(w.n_in, n_tokens, n_tokens >= avx2::kMinGroupedTokens);
             if (w.type == TensorType::Q4_0) avx2::gemm_q4_0(w, row0, row1, l, act, y);
             else if (w.type == TensorType::Q8_0) avx2::gemm_q8_0(w, row0, row1, l, act, y);
+            else if (n_tokens > 1 && avx2::block32_gemm(w.type))
+                avx2::block32_gemm(w.type)(w, row0, row1, act + l.rows, l.row_stride, n_tokens, y);
             else reference_gemm_rows(w, row0, row1, act + l.rows, l.row_stride, n_tokens, y, avx2::block32_dot(w.type));
             return;
         }
@@ -47,7 +49,9 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
     }
     const size_t stride = reference_activation_bytes(*w.format, w.n_in, 1);
     if (n_tokens > 1) {
-        if (const avx2::KQuantGemm gemm = avx2::k_quant_gemm(w.type)) {
+        avx2::KQuantGemm gemm = avx2::k_quant_gemm(w.type);
+        if (!gemm) gemm = avx2::block32_gemm(w.type);
+        if (gemm) {
             gemm(w, row0, row1, act, stride, n_tokens, y);
             return;
         }

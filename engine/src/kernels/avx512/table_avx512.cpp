@@ -37,6 +37,8 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
             const Q8ActivationLayout l = q8_activation_layout(w.n_in, n_tokens, n_tokens >= avx512::kMinGroupedTokens);
             if (w.type == TensorType::Q4_0) avx512::gemm_q4_0(w, row0, row1, l, act, y);
             else if (w.type == TensorType::Q8_0) avx512::gemm_q8_0(w, row0, row1, l, act, y);
+            else if (n_tokens > 1 && avx512::block32_gemm(w.type))
+                avx512::block32_gemm(w.type)(w, row0, row1, act + l.rows, l.row_stride, n_tokens, y);
             else reference_gemm_rows(w, row0, row1, act + l.rows, l.row_stride, n_tokens, y, avx512::block32_dot(w.type));
             return;
         }
@@ -51,7 +53,9 @@ void gemm_rows(const WeightMatrix& w, int64_t row0, int64_t row1, const uint8_t*
         return;
     }
     if (n_tokens > 1) {
-        if (const avx512::KQuantGemm gemm = avx512::k_quant_gemm(w.type)) {
+        avx512::KQuantGemm gemm = avx512::k_quant_gemm(w.type);
+        if (!gemm) gemm = avx512::block32_gemm(w.type);
+        if (gemm) {
             gemm(w, row0, row1, act, stride, n_tokens, y);
             return;
         }

@@ -1,0 +1,100 @@
+#pragma once
+// Batch kernels (prompt processing) of the 32-element block formats for the x86 tables: Q4_1 / Q5_1 weights
+// with Q8_1 activation rows, Q5_0 / IQ4_NL with Q8_0 rows. Each weight block is decoded into int8 lanes once
+// and meets the T tokens of a tile, instead of once per (row, token) row dot.
+//
+// Every (row, token) result is bit-identical to the row dots (x86_block32_dots.h) and so to the scalar
+// references: the integer lanes are exact, and each token runs the row dot's float steps in the same order,
+// in its own register (8 running sums per token) or lane t (IQ4_NL's fused sum, the minimum terms). Only
+// the loop order over tokens differs. Isa: see x86_block32_codes.h.
+#include "kernels/x86_intrinsics.h"
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "chord/tensor_type.h"
+#include "kernels/k_quant_tiles.h"
+#include "kernels/row_blocks.h"
+#include "kernels/x86_block32_codes.h"
+#include "quant/blocks.h"
+
+namespace chord {
+namespace {
+
+// The tile's T activation rows.
+template <class Act, int T>
+struct Block32Rows {
+    const Act* row[T];
+    Block32Rows(const uint8_t* act, size_t stride) {
+        for (int t = 0; t < T; ++t) row[t] = reinterpret_cast<const Act*>(act + static_cast<size_t>(t) * stride);
+    }
+    // Each token's scale d of block i widened into lane t (0 past T), built in registers: a vector gathered
+    // through memory would stall on store forwarding.
+    __m256 d(int64_t i) const {
+        const auto h = [&](int t) { return static_cast<int16_t>(t < T ? row[t][i].d : 0); };
+        return _mm256_cvtph_ps(_mm_setr_epi16(h(0), h(1), h(2), h(3), h(4), h(5), h(6), h(7)));
+    }
+};
+
+// y[t · y_stride] = x · token t for the T token rows at act (k_quant_tiles.h's Tokens contract).
+template <class Isa, class Codes, int T>
+void block32_tile(StridedBlocks<typename Codes::Block> x, const uint8_t* act, size_t stride, int64_t nb, float* y,
+                  int64_t y_stride) {
+    const Block32Rows<typename Codes::Act, T> tok(act, stride);
+    if constexpr (Codes::kBlockSums) {
+        __m256 acc = _mm256_setzero_ps();  // lane t: token t's running sum
+        for (int64_t i = 0; i < nb; ++i) {
+            const __m256i w = Codes::codes(x[i]);
+            __m256i l[8];
+            for (int t = 0; t < 8; ++t) l[t] = t < T ? Codes::lanes(w, tok.row[t][i].qs) : _mm256_setzero_si256();
+            const __m256i sums = _mm256_set_m128i(Isa::hsum_i32_x4(l[4], l[5], l[6], l[7]), Isa::hsum_i32_x4(l[0], l[1], l[2], l[3]));
+            acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(x[i].d)), tok.d(i)), acc);
+        }
+        alignas(32) float out[8];
+        _mm256_store_ps(out, acc);
+        for (int t = 0; t < T; ++t) y[t * y_stride] = out[t];
+    } else {
+        constexpr bool kMin = requires(const typename Codes::Block& b) { b.m; };
+        __m256 acc[T];  // per token: the row dot's 8 running sums
+        float min_terms[T] = {};
+        for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
+        for (int64_t i = 0; i < nb; ++i) {
+            const __m256i q = Codes::codes(x[i]);
+            const float dx = _cvtsh_ss(x[i].d);
+            for (int t = 0; t < T; ++t) {
+                if constexpr (kMin) min_terms[t] = std::fma(_cvtsh_ss(x[i].m), _cvtsh_ss(tok.row[t][i].s), min_terms[t]);
+                acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(Codes::lanes(q, tok.row[t][i].qs)),
+                                         _mm256_set1_ps(dx * _cvtsh_ss(tok.row[t][i].d)), acc[t]);
+            }
+        }
+        for (int t = 0; t < T; ++t) {
+            if constexpr (kMin) y[t * y_stride] = Isa::hsum8(acc[t]) + min_terms[t];
+            else y[t * y_stride] = Isa::hsum8(acc[t]);
+        }
+    }
+}
+
+// k_quant_tiles.h's Tokens callable for one format.
+template <class Isa, template <class> class CodesOf>
+struct Block32TileKernel {
+    template <class Count, class Blocks, class... Rest>
+    void operator()(Count, Blocks x, Rest... rest) const {
+        block32_tile<Isa, CodesOf<Isa>, Count::value>(x, rest...);
+    }
+};
+
+// The tile loop (k_quant_tiles.h) over the kernel above for type; nullptr for other types.
+template <class Isa, int kTile>
+KQuantTileGemm block32_tile_gemm(TensorType type) {
+    switch (type) {
+        case TensorType::Q4_1: return gemm_token_tiles<BlockQ4_1, kTile, Block32TileKernel<Isa, Q4_1Codes>>;
+        case TensorType::Q5_0: return gemm_token_tiles<BlockQ5_0, kTile, Block32TileKernel<Isa, Q5_0Codes>>;
+        case TensorType::Q5_1: return gemm_token_tiles<BlockQ5_1, kTile, Block32TileKernel<Isa, Q5_1Codes>>;
+        case TensorType::IQ4_NL: return gemm_token_tiles<BlockIQ4_NL, kTile, Block32TileKernel<Isa, IQ4_NLCodes>>;
+        default: return nullptr;
+    }
+}
+
+}  // namespace
+}  // namespace chord
