@@ -29,10 +29,10 @@ struct Block32Rows {
     Block32Rows(const uint8_t* act, size_t stride) {
         for (int t = 0; t < T; ++t) row[t] = reinterpret_cast<const Act*>(act + static_cast<size_t>(t) * stride);
     }
-    // Each token's scale d of block i widened into lane t (0 past T), built in registers: a vector gathered
-    // through memory would stall on store forwarding.
-    __m256 d(int64_t i) const {
-        const auto h = [&](int t) { return static_cast<int16_t>(t < T ? row[t][i].d : 0); };
+    // Each token's fp16 field (d or s) of block i widened into lane t (0 past T), built in registers: a
+    // vector gathered through memory would stall on store forwarding.
+    __m256 widen(int64_t i, uint16_t Act::*field) const {
+        const auto h = [&](int t) { return static_cast<int16_t>(t < T ? row[t][i].*field : 0); };
         return _mm256_cvtph_ps(_mm_setr_epi16(h(0), h(1), h(2), h(3), h(4), h(5), h(6), h(7)));
     }
 };
@@ -41,7 +41,8 @@ struct Block32Rows {
 template <class Isa, class Codes, int T>
 void block32_tile(StridedBlocks<typename Codes::Block> x, const uint8_t* act, size_t stride, int64_t nb, float* y,
                   int64_t y_stride) {
-    const Block32Rows<typename Codes::Act, T> tok(act, stride);
+    using Act = typename Codes::Act;
+    const Block32Rows<Act, T> tok(act, stride);
     if constexpr (Codes::kBlockSums) {
         __m256 acc = _mm256_setzero_ps();  // lane t: token t's running sum
         for (int64_t i = 0; i < nb; ++i) {
@@ -49,7 +50,7 @@ void block32_tile(StridedBlocks<typename Codes::Block> x, const uint8_t* act, si
             __m256i l[8];
             for (int t = 0; t < 8; ++t) l[t] = t < T ? Codes::lanes(w, tok.row[t][i].qs) : _mm256_setzero_si256();
             const __m256i sums = _mm256_set_m128i(Isa::hsum_i32_x4(l[4], l[5], l[6], l[7]), Isa::hsum_i32_x4(l[0], l[1], l[2], l[3]));
-            acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(x[i].d)), tok.d(i)), acc);
+            acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(x[i].d)), tok.widen(i, &Act::d)), acc);
         }
         alignas(32) float out[8];
         _mm256_store_ps(out, acc);
@@ -57,19 +58,20 @@ void block32_tile(StridedBlocks<typename Codes::Block> x, const uint8_t* act, si
     } else {
         constexpr bool kMin = requires(const typename Codes::Block& b) { b.m; };
         __m256 acc[T];  // per token: the row dot's 8 running sums
-        float min_terms[T] = {};
         for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
+        __m256 min_terms = _mm256_setzero_ps();  // lane t: token t's
         for (int64_t i = 0; i < nb; ++i) {
             const __m256i q = Codes::codes(x[i]);
-            const float dx = _cvtsh_ss(x[i].d);
-            for (int t = 0; t < T; ++t) {
-                if constexpr (kMin) min_terms[t] = std::fma(_cvtsh_ss(x[i].m), _cvtsh_ss(tok.row[t][i].s), min_terms[t]);
+            const __m256 d = _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(x[i].d)), tok.widen(i, &Act::d));  // lane t: token t's
+            for (int t = 0; t < T; ++t)
                 acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(Codes::lanes(q, tok.row[t][i].qs)),
-                                         _mm256_set1_ps(dx * _cvtsh_ss(tok.row[t][i].d)), acc[t]);
-            }
+                                         _mm256_permutevar8x32_ps(d, _mm256_set1_epi32(t)), acc[t]);
+            if constexpr (kMin) min_terms = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(x[i].m)), tok.widen(i, &Act::s), min_terms);
         }
+        alignas(32) float mt[8];
+        _mm256_store_ps(mt, min_terms);
         for (int t = 0; t < T; ++t) {
-            if constexpr (kMin) y[t * y_stride] = Isa::hsum8(acc[t]) + min_terms[t];
+            if constexpr (kMin) y[t * y_stride] = Isa::hsum8(acc[t]) + mt[t];
             else y[t * y_stride] = Isa::hsum8(acc[t]);
         }
     }
