@@ -6,7 +6,7 @@
 // Internal linkage, like k4_row_dots.h: each x86 folder compiles it with its own flags and brings Isa:
 //   static __m256i fifth_bits(const uint8_t* qh)  0x10 in byte j where bit j of qh is set
 //   static __m256i lanes_u(__m256i q, __m256i a)  int32 lane l = Σ q·a over elements 4l…4l+3, q unsigned
-//   static __m256i lanes_s(__m256i w, __m256i a)  the same for signed weights
+//   static __m256i lanes_s(__m256i w, __m256i a)  the same for signed weights (also on __m512i: two blocks)
 //   hsum8 (ggml's hsum_float_8), hsum_i32_x4 (four int32x8 horizontal sums, in order)
 #include "kernels/x86_intrinsics.h"
 
@@ -26,15 +26,17 @@ inline __m256i block32_nibbles(const uint8_t* qs) {
 }
 
 // The formats' decoders: codes() turns a block into the int8 lanes the integer dot takes (once per block),
-// lanes() is that dot with one token's activations. kBlockSums: the float steps fuse whole-block integer
-// sums (IQ4_NL) instead of 8 lanes (x86_block32_dots.h); a Block with m (Q4_1 / Q5_1) adds minimum terms.
+// lanes() is that dot with a token's activations (a register of blocks: 256 bits, or 512 for two tokens).
+// kBlockSums: the float steps fuse whole-block integer sums (IQ4_NL) instead of 8 lanes
+// (x86_block32_dots.h); a Block with m (Q4_1 / Q5_1) adds minimum terms.
 
 // Unsigned codes with Q8_1 activation rows (Q4_1, Q5_1).
 template <class Isa>
 struct UnsignedCodes {
     using Act = BlockQ8_1;
     static constexpr bool kBlockSums = false;
-    static __m256i lanes(__m256i q, const int8_t* a) { return Isa::lanes_u(q, block32_load(a)); }
+    template <class V>
+    static V lanes(V q, V a) { return Isa::lanes_u(q, a); }
 };
 
 // Signed weights with Q8_0 activation rows (Q5_0, IQ4_NL).
@@ -42,7 +44,8 @@ template <class Isa>
 struct SignedCodes {
     using Act = BlockQ8_0;
     static constexpr bool kBlockSums = false;
-    static __m256i lanes(__m256i w, const int8_t* a) { return Isa::lanes_s(w, block32_load(a)); }
+    template <class V>
+    static V lanes(V w, V a) { return Isa::lanes_s(w, a); }
 };
 
 template <class Isa>

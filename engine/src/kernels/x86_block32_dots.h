@@ -23,7 +23,7 @@ float block32_lanes_dot(const void* w, const void* act, int64_t n) {
     float min_terms = 0.0f;
     for (int64_t i = 0; i < n / 32; ++i) {
         if constexpr (kMin) min_terms = std::fma(_cvtsh_ss(x[i].m), _cvtsh_ss(y[i].s), min_terms);
-        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(Codes::lanes(Codes::codes(x[i]), y[i].qs)),
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(Codes::lanes(Codes::codes(x[i]), block32_load(y[i].qs))),
                               _mm256_set1_ps(_cvtsh_ss(x[i].d) * _cvtsh_ss(y[i].d)), acc);
     }
     if constexpr (kMin) return Isa::hsum8(acc) + min_terms;
@@ -36,7 +36,7 @@ float block32_sums_dot(const void* w, const void* act, int64_t n) {
     const auto* x = static_cast<const typename Codes::Block*>(w);
     const auto* y = static_cast<const typename Codes::Act*>(act);
     const int64_t nb = n / 32;
-    const auto block_lanes = [&](int64_t i) { return Codes::lanes(Codes::codes(x[i]), y[i].qs); };
+    const auto block_lanes = [&](int64_t i) { return Codes::lanes(Codes::codes(x[i]), block32_load(y[i].qs)); };
     const __m256i z = _mm256_setzero_si256();
     float acc = 0.0f;
     for (int64_t i = 0; i < nb; i += 4) {

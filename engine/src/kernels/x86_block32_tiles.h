@@ -6,7 +6,15 @@
 // Every (row, token) result is bit-identical to the row dots (x86_block32_dots.h) and so to the scalar
 // references: the integer lanes are exact, and each token runs the row dot's float steps in the same order,
 // in its own register (8 running sums per token) or lane t (IQ4_NL's fused sum, the minimum terms). Only
-// the loop order over tokens differs. Isa: see x86_block32_codes.h.
+// the loop order over tokens differs.
+//
+// Isa: see x86_block32_codes.h; for the 8-lane formats also a register type of running sums:
+//   Sums, kTokensPerSums (G)          the 8 running sums of G tokens (AVX2: 1 per __m256, AVX-512: 2 per __m512)
+//   static Sums zero_sums()
+//   static Sums add_lanes<Codes>(Sums acc, __m256i codes, const int8_t* a0, const int8_t* a1, __m256 d, int t0)
+//                                     fuses the block's lanes of tokens t0 … t0 + G − 1 (activations a0, a1 …)
+//                                     scaled by lane t of d into acc
+//   static __m256 token_sums(Sums, int k)   token t0 + k's 8 running sums
 #include "kernels/x86_intrinsics.h"
 
 #include <cmath>
@@ -48,7 +56,7 @@ void block32_tile(StridedBlocks<typename Codes::Block> x, const uint8_t* act, si
         for (int64_t i = 0; i < nb; ++i) {
             const __m256i w = Codes::codes(x[i]);
             __m256i l[8];
-            for (int t = 0; t < 8; ++t) l[t] = t < T ? Codes::lanes(w, tok.row[t][i].qs) : _mm256_setzero_si256();
+            for (int t = 0; t < 8; ++t) l[t] = t < T ? Codes::lanes(w, block32_load(tok.row[t][i].qs)) : _mm256_setzero_si256();
             const __m256i sums = _mm256_set_m128i(Isa::hsum_i32_x4(l[4], l[5], l[6], l[7]), Isa::hsum_i32_x4(l[0], l[1], l[2], l[3]));
             acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(x[i].d)), tok.widen(i, &Act::d)), acc);
         }
@@ -57,22 +65,26 @@ void block32_tile(StridedBlocks<typename Codes::Block> x, const uint8_t* act, si
         for (int t = 0; t < T; ++t) y[t * y_stride] = out[t];
     } else {
         constexpr bool kMin = requires(const typename Codes::Block& b) { b.m; };
-        __m256 acc[T];  // per token: the row dot's 8 running sums
-        for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_ps();
+        constexpr int G = Isa::kTokensPerSums;  // tokens per register of running sums
+        constexpr int R = (T + G - 1) / G;
+        typename Isa::Sums acc[R];  // register r: the row dot's 8 running sums of tokens G·r … G·r + G − 1
+        for (int r = 0; r < R; ++r) acc[r] = Isa::zero_sums();
         __m256 min_terms = _mm256_setzero_ps();  // lane t: token t's
         for (int64_t i = 0; i < nb; ++i) {
             const __m256i q = Codes::codes(x[i]);
             const __m256 d = _mm256_mul_ps(_mm256_set1_ps(_cvtsh_ss(x[i].d)), tok.widen(i, &Act::d));  // lane t: token t's
-            for (int t = 0; t < T; ++t)
-                acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(Codes::lanes(q, tok.row[t][i].qs)),
-                                         _mm256_permutevar8x32_ps(d, _mm256_set1_epi32(t)), acc[t]);
+            for (int r = 0; r < R; ++r) {
+                const int t0 = G * r, t1 = G * r + G - 1 < T ? G * r + G - 1 : t0;  // a past-T token repeats t0
+                acc[r] = Isa::template add_lanes<Codes>(acc[r], q, tok.row[t0][i].qs, tok.row[t1][i].qs, d, t0);
+            }
             if constexpr (kMin) min_terms = _mm256_fmadd_ps(_mm256_set1_ps(_cvtsh_ss(x[i].m)), tok.widen(i, &Act::s), min_terms);
         }
         alignas(32) float mt[8];
         _mm256_store_ps(mt, min_terms);
         for (int t = 0; t < T; ++t) {
-            if constexpr (kMin) y[t * y_stride] = Isa::hsum8(acc[t]) + mt[t];
-            else y[t * y_stride] = Isa::hsum8(acc[t]);
+            const float sum = Isa::hsum8(Isa::token_sums(acc[t / G], t % G));
+            if constexpr (kMin) y[t * y_stride] = sum + mt[t];
+            else y[t * y_stride] = sum;
         }
     }
 }

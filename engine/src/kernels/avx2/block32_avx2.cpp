@@ -34,6 +34,16 @@ struct Block32Isa {
         return _mm256_madd_epi16(_mm256_maddubs_epi16(q, a), _mm256_set1_epi16(1));
     }
     static __m256i lanes_s(__m256i w, __m256i a) { return lanes_u(_mm256_sign_epi8(w, w), _mm256_sign_epi8(a, w)); }
+    // Batch kernels: one token per register.
+    using Sums = __m256;
+    static constexpr int kTokensPerSums = 1;
+    static Sums zero_sums() { return _mm256_setzero_ps(); }
+    template <class Codes>
+    static Sums add_lanes(Sums acc, __m256i codes, const int8_t* a0, const int8_t* /*a1*/, __m256 d, int t0) {
+        return _mm256_fmadd_ps(_mm256_cvtepi32_ps(Codes::lanes(codes, load(a0))),
+                               _mm256_permutevar8x32_ps(d, _mm256_set1_epi32(t0)), acc);
+    }
+    static __m256 token_sums(Sums s, int /*k*/) { return s; }
     static float hsum8(__m256 v) { return avx2::hsum8(v); }
     static __m128i hsum_i32_x4(__m256i a, __m256i b, __m256i c, __m256i d) { return avx2::hsum_i32_x4(a, b, c, d); }
 };
