@@ -30,23 +30,22 @@ inline __m256i block32_nibbles(const uint8_t* qs) {
 // kBlockSums: the float steps fuse whole-block integer sums (IQ4_NL) instead of 8 lanes
 // (x86_block32_dots.h); a Block with m (Q4_1 / Q5_1) adds minimum terms.
 
-// Unsigned codes with Q8_1 activation rows (Q4_1, Q5_1).
-template <class Isa>
-struct UnsignedCodes {
-    using Act = BlockQ8_1;
+// What the formats of one activation type share: unsigned codes with Q8_1 rows (Q4_1, Q5_1), signed
+// weights with Q8_0 rows (Q5_0, IQ4_NL).
+template <class Isa, class ActBlock, bool kSigned>
+struct CodesWith {
+    using Act = ActBlock;
     static constexpr bool kBlockSums = false;
     template <class V>
-    static V lanes(V q, V a) { return Isa::lanes_u(q, a); }
+    static V lanes(V w, V a) {
+        if constexpr (kSigned) return Isa::lanes_s(w, a);
+        else return Isa::lanes_u(w, a);
+    }
 };
-
-// Signed weights with Q8_0 activation rows (Q5_0, IQ4_NL).
 template <class Isa>
-struct SignedCodes {
-    using Act = BlockQ8_0;
-    static constexpr bool kBlockSums = false;
-    template <class V>
-    static V lanes(V w, V a) { return Isa::lanes_s(w, a); }
-};
+using UnsignedCodes = CodesWith<Isa, BlockQ8_1, false>;
+template <class Isa>
+using SignedCodes = CodesWith<Isa, BlockQ8_0, true>;
 
 template <class Isa>
 struct Q4_1Codes : UnsignedCodes<Isa> {
