@@ -53,7 +53,7 @@ struct Block32Isa {
 RowDot block32_dot(TensorType type) { return block32_row_dot<Block32Isa>(type); }
 
 KQuantGemm block32_gemm(TensorType type) {
-    constexpr int kTile = 4;  // tokens per weight pass (4 running registers of 16)
+    constexpr int kTile = 8;  // tokens per weight pass (8 running registers of 16: measured faster than 4)
     return block32_tile_gemm<Block32Isa, kTile>(type);
 }
 
