@@ -49,6 +49,7 @@ struct Block32Rows {
 template <class Isa, class Codes, int T>
 void block32_tile(StridedBlocks<typename Codes::Block> x, const uint8_t* act, size_t stride, int64_t nb, float* y,
                   int64_t y_stride) {
+    static_assert(T >= 1 && T <= 8, "token t's scales and sums are lane t of 8-float registers");
     using Act = typename Codes::Act;
     const Block32Rows<Act, T> tok(act, stride);
     if constexpr (Codes::kBlockSums) {
