@@ -1,6 +1,7 @@
 // The AVX-512 VNNI kernel table: SIMD kernels for Q4_0, Q8_0, F16, BF16 and F32 weights (own activation
 // layouts) and row dots for Q2_K … Q6_K and IQ4_XS (Q8_K rows), Q4_1 / Q5_1 (Q8_1 rows), Q5_0 / IQ4_NL (Q8_0 rows);
-// other types go through the scalar reference on plain rows.
+// batches of several tokens take batch kernels (one weight decode per token tile) where k_quant_gemm or
+// block32_gemm has one; other types go through the scalar reference on plain rows.
 #include "kernels/avx512/avx512_kernels.h"
 #include "kernels/kernels.h"
 #include "kernels/reference_kernels.h"
